@@ -1,0 +1,82 @@
+from django.contrib import admin
+from django.contrib.auth import get_user_model
+from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.utils.translation import gettext_lazy as _
+
+from .models import Customer, Department, DigitalAddress, Membership, ProcessingLogEntry
+from .services import staff_groups_sync
+
+User = get_user_model()
+
+
+@admin.register(Department)
+class DepartmentAdmin(admin.ModelAdmin):
+    list_display = ["name", "code", "is_kcc", "callback_norm_days", "email", "is_active"]
+    list_filter = ["is_kcc", "is_active"]
+    search_fields = ["name", "code"]
+    prepopulated_fields = {"code": ["name"]}
+
+
+class MembershipInline(admin.TabularInline):
+    model = Membership
+    extra = 1
+    autocomplete_fields = ["department"]
+
+
+admin.site.unregister(User)
+
+
+@admin.register(User)
+class UserAdmin(DjangoUserAdmin):
+    """Functional admins manage staff: roles are granted per department (memberships); the
+    matching Django groups follow automatically."""
+
+    inlines = [MembershipInline]
+    list_display = ["username", "first_name", "last_name", "is_active", "roles"]
+    list_filter = ["is_active", "memberships__role", "memberships__department"]
+
+    @admin.display(description=_("roles"))
+    def roles(self, obj):
+        return ", ".join(sorted({m.get_role_display() + " – " + m.department.name for m in obj.memberships.select_related("department")}))
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        staff_groups_sync(user=form.instance)
+
+
+class DigitalAddressInline(admin.TabularInline):
+    model = DigitalAddress
+    extra = 0
+
+
+@admin.register(Customer)
+class CustomerAdmin(admin.ModelAdmin):
+    """Customer records are personal data: the admin shows masked BSNs only and is meant for
+    corrections by functional admins; agents use the KCC screens."""
+
+    list_display = ["full_name", "postcode", "house_number", "masked_bsn"]
+    search_fields = ["last_name", "postcode"]
+    exclude = ["bsn"]
+    readonly_fields = ["masked_bsn", "name_folded", "created_at", "updated_at"]
+    inlines = [DigitalAddressInline]
+
+    @admin.display(description=_("BSN"))
+    def masked_bsn(self, obj):
+        return obj.bsn_masked
+
+
+@admin.register(ProcessingLogEntry)
+class ProcessingLogEntryAdmin(admin.ModelAdmin):
+    list_display = ["at", "username", "action", "purpose", "customer_ref", "context"]
+    list_filter = ["action", "purpose"]
+    search_fields = ["username", "=customer_ref"]
+    date_hierarchy = "at"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

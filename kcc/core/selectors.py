@@ -1,0 +1,75 @@
+"""Read operations of the core domain."""
+
+import re
+from dataclasses import dataclass
+
+from django.core.validators import validate_email
+from django.db.models import Prefetch, QuerySet
+
+from .access import customer_scope
+from .constants import AddressKind
+from .models import Customer, Department, DigitalAddress
+from .normalize import fold_text, try_normalize_phone
+
+_POSTCODE_RE = re.compile(r"^\s*(\d{4})\s*([a-zA-Z]{2})\s*(?:(\d{1,5})\s*[-\s]?\s*([a-zA-Z0-9]{0,4}))?\s*$")
+_PHONEISH_RE = re.compile(r"^[\d\s\-\+\(\)\.]{6,}$")
+
+
+@dataclass(frozen=True)
+class CustomerQuery:
+    """How a free-text customer search was understood."""
+
+    kind: str  # "name" | "phone" | "email" | "postcode" | "empty"
+    value: str
+    house_number: int | None = None
+
+
+def parse_customer_query(q: str) -> CustomerQuery:
+    """Interpret one search box: e-mail, phone (any Dutch notation), postcode (+ house
+    number) or else a name."""
+    q = (q or "").strip()[:200]
+    if not q:
+        return CustomerQuery("empty", "")
+    if "@" in q:
+        try:
+            validate_email(q)
+            return CustomerQuery("email", q.lower())
+        except Exception:  # noqa: BLE001 - not an address: fall through to name search
+            pass
+    m = _POSTCODE_RE.match(q)
+    if m:
+        return CustomerQuery("postcode", (m.group(1) + m.group(2)).upper(), int(m.group(3)) if m.group(3) else None)
+    if _PHONEISH_RE.match(q):
+        e164 = try_normalize_phone(q)
+        if e164:
+            return CustomerQuery("phone", e164)
+    return CustomerQuery("name", fold_text(q))
+
+
+def customer_list(*, user, q: str, limit: int = 25) -> tuple[CustomerQuery, list[Customer]]:
+    """Search the customers in the user's scope. Returns the parsed query and at most `limit`
+    customers, with their digital addresses prefetched."""
+    query = parse_customer_query(q)
+    qs = customer_scope(user).active()
+    if query.kind == "empty":
+        return query, []
+    if query.kind == "email":
+        qs = qs.filter(addresses__kind=AddressKind.EMAIL, addresses__value=query.value)
+    elif query.kind == "phone":
+        qs = qs.filter(addresses__kind=AddressKind.PHONE, addresses__value=query.value)
+    elif query.kind == "postcode":
+        qs = qs.filter(postcode=query.value)
+        if query.house_number is not None:
+            qs = qs.filter(house_number=query.house_number)
+    else:
+        for token in query.value.split()[:5]:
+            qs = qs.filter(name_folded__contains=token)
+    qs = qs.prefetch_related(Prefetch("addresses", queryset=DigitalAddress.objects.order_by("kind", "-is_default")))
+    return query, list(qs.order_by("last_name", "first_name", "pk")[:limit])
+
+
+def department_list(*, active_only: bool = True) -> QuerySet[Department]:
+    qs = Department.objects.all()
+    if active_only:
+        qs = qs.filter(is_active=True)
+    return qs.order_by("-is_kcc", "name")

@@ -1,0 +1,309 @@
+"""Base settings. Every environment variable is read here, once (django-environ).
+
+dev, test and prod only change defaults *before* these reads, through ``DEFAULTS``, or set
+derived values that do not come from the environment. ``.env.example`` documents each variable.
+"""
+
+from datetime import timedelta
+from pathlib import Path
+
+import environ
+from csp.constants import NONE, SELF
+
+BASE_DIR = Path(__file__).resolve().parent.parent.parent
+VAR_DIR = BASE_DIR / "var"
+
+# Defaults that the environment-specific modules may override before importing this module's
+# `load()`. Kept as plain data so that the reads below stay in one place.
+DEFAULTS = {
+    "DJANGO_DEBUG": False,
+    "DJANGO_SECRET_KEY": None,
+    "DJANGO_ALLOWED_HOSTS": ["localhost", "127.0.0.1", "[::1]"],
+    "DATABASE_URL": f"sqlite:///{VAR_DIR / 'db.sqlite3'}",
+    "REDIS_URL": "",
+    "EMAIL_URL": "consolemail://",
+    "DJANGO_SECURE": False,
+    "KCC_LOG_FORMAT": "text",
+}
+
+
+def load(defaults: dict) -> dict:
+    """Read the environment once and return the settings that depend on it."""
+    env = environ.Env()
+    environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
+
+    def get(name, cast=str):
+        """Read NAME; its default comes from `defaults`, and None there means required."""
+        default = defaults[name]
+        if default is None:
+            return env(name, cast=cast)
+        return env(name, cast=cast, default=default)
+
+    return {
+        "DEBUG": get("DJANGO_DEBUG", cast=bool),
+        "SECRET_KEY": get("DJANGO_SECRET_KEY"),
+        "ALLOWED_HOSTS": get("DJANGO_ALLOWED_HOSTS", cast=list),
+        "CSRF_TRUSTED_ORIGINS": env.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[]),
+        "DATABASES": {"default": env.db_url_config(get("DATABASE_URL"))},
+        "REDIS_URL": get("REDIS_URL"),
+        "EMAIL": env.email_url_config(get("EMAIL_URL")),
+        "DEFAULT_FROM_EMAIL": env("DEFAULT_FROM_EMAIL", default="KCC Gemeente Voorbeeldstad <kcc@voorbeeldstad.example>"),
+        "SECURE": get("DJANGO_SECURE", cast=bool),
+        "SECURE_SSL_REDIRECT": env.bool("DJANGO_SECURE_SSL_REDIRECT", default=True),
+        "SECURE_HSTS_SECONDS": env.int("DJANGO_SECURE_HSTS_SECONDS", default=31536000),
+        "SESSION_IDLE_MINUTES": env.int("KCC_SESSION_IDLE_MINUTES", default=30),
+        "AXES_FAILURE_LIMIT": env.int("KCC_LOGIN_FAILURE_LIMIT", default=5),
+        "AXES_COOLOFF_MINUTES": env.int("KCC_LOGIN_COOLOFF_MINUTES", default=15),
+        "THEME": env("KCC_THEME", default="voorbeeld"),
+        "ORGANISATION_NAME": env("KCC_ORGANISATION_NAME", default="Gemeente Voorbeeldstad"),
+        "LOG_LEVEL": env("LOG_LEVEL", default="INFO"),
+        "LOG_FORMAT": get("KCC_LOG_FORMAT"),
+        "PRIVATE_MEDIA_ROOT": env.path("KCC_PRIVATE_MEDIA_ROOT", default=str(VAR_DIR / "private")),
+        "STATIC_ROOT": env.path("DJANGO_STATIC_ROOT", default=str(VAR_DIR / "static")),
+        "CELERY_FS_DIR": env.path("KCC_CELERY_FS_DIR", default=str(VAR_DIR / "celery")),
+    }
+
+
+def build(defaults: dict) -> dict:
+    """Turn the environment into the full settings dict; called by dev/test/prod."""
+    cfg = load(defaults)
+    s: dict = {}
+
+    s["BASE_DIR"] = BASE_DIR
+    s["DEBUG"] = cfg["DEBUG"]
+    s["SECRET_KEY"] = cfg["SECRET_KEY"]
+    s["ALLOWED_HOSTS"] = cfg["ALLOWED_HOSTS"]
+    s["CSRF_TRUSTED_ORIGINS"] = cfg["CSRF_TRUSTED_ORIGINS"]
+    s["KCC_ORGANISATION_NAME"] = cfg["ORGANISATION_NAME"]
+    s["KCC_THEME"] = cfg["THEME"]
+
+    s["INSTALLED_APPS"] = [
+        "django.contrib.admin",
+        "django.contrib.auth",
+        "django.contrib.contenttypes",
+        "django.contrib.sessions",
+        "django.contrib.messages",
+        "whitenoise.runserver_nostatic",
+        "django.contrib.staticfiles",
+        "django.contrib.humanize",
+        "django_htmx",
+        "template_partials",
+        "django_filters",
+        "csp",
+        "axes",
+        "phonenumber_field",
+        "kcc.core",
+        "knowledgebase",
+        "channels",
+        "callbacks",
+        "signals",
+        "kcc.dashboard",
+    ]
+    s["MIDDLEWARE"] = [
+        "kcc.core.middleware.RequestIdMiddleware",
+        "django.middleware.security.SecurityMiddleware",
+        "whitenoise.middleware.WhiteNoiseMiddleware",
+        "django.contrib.sessions.middleware.SessionMiddleware",
+        "django.middleware.locale.LocaleMiddleware",
+        "django.middleware.common.CommonMiddleware",
+        "django.middleware.csrf.CsrfViewMiddleware",
+        "django.contrib.auth.middleware.AuthenticationMiddleware",
+        "kcc.core.middleware.IdleTimeoutMiddleware",
+        "django.contrib.auth.middleware.LoginRequiredMiddleware",
+        "kcc.core.middleware.RoleEnforcementMiddleware",
+        "django.contrib.messages.middleware.MessageMiddleware",
+        "django.middleware.clickjacking.XFrameOptionsMiddleware",
+        "csp.middleware.CSPMiddleware",
+        "django_htmx.middleware.HtmxMiddleware",
+        "axes.middleware.AxesMiddleware",
+    ]
+    s["ROOT_URLCONF"] = "kcc.urls"
+    s["WSGI_APPLICATION"] = "kcc.wsgi.application"
+    s["TEMPLATES"] = [
+        {
+            "BACKEND": "django.template.backends.django.DjangoTemplates",
+            "DIRS": [BASE_DIR / "templates"],
+            "APP_DIRS": True,
+            "OPTIONS": {
+                "context_processors": [
+                    "django.template.context_processors.request",
+                    "django.contrib.auth.context_processors.auth",
+                    "django.contrib.messages.context_processors.messages",
+                    "kcc.core.context_processors.kcc",
+                ],
+            },
+        }
+    ]
+
+    db = cfg["DATABASES"]["default"]
+    if db["ENGINE"] == "django.db.backends.sqlite3":
+        # Web, worker and beat share one file: WAL plus a busy timeout keeps them from
+        # tripping over each other, IMMEDIATE transactions avoid lock-upgrade deadlocks.
+        db.setdefault("OPTIONS", {}).update(
+            {
+                "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+                "transaction_mode": "IMMEDIATE",
+                "timeout": 20,
+            }
+        )
+    else:
+        db.setdefault("CONN_MAX_AGE", 60)
+        db.setdefault("CONN_HEALTH_CHECKS", True)
+    s["DATABASES"] = cfg["DATABASES"]
+    s["DEFAULT_AUTO_FIELD"] = "django.db.models.BigAutoField"
+
+    s["AUTH_PASSWORD_VALIDATORS"] = [
+        {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+        {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 12}},
+        {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+        {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    ]
+    s["AUTHENTICATION_BACKENDS"] = [
+        "axes.backends.AxesStandaloneBackend",
+        "django.contrib.auth.backends.ModelBackend",
+    ]
+    s["LOGIN_URL"] = "core:login"
+    s["LOGIN_REDIRECT_URL"] = "core:home"
+    s["LOGOUT_REDIRECT_URL"] = "core:login"
+
+    # Login throttling per username, never per IP: a whole KCC sits behind one address.
+    s["AXES_LOCKOUT_PARAMETERS"] = ["username"]
+    s["AXES_FAILURE_LIMIT"] = cfg["AXES_FAILURE_LIMIT"]
+    s["AXES_COOLOFF_TIME"] = timedelta(minutes=cfg["AXES_COOLOFF_MINUTES"])
+    s["AXES_RESET_ON_SUCCESS"] = True
+    s["AXES_LOCKOUT_TEMPLATE"] = "core/locked_out.html"
+    s["AXES_VERBOSE"] = False
+    # axes.W006 asks for per-IP lockout. Deliberately off: every agent of a KCC shares one
+    # public address, so an IP lockout would lock out the whole contact centre.
+    s["SILENCED_SYSTEM_CHECKS"] = ["axes.W006"]
+
+    # Sessions: shared workstations, so a short idle timeout (IdleTimeoutMiddleware) and no
+    # session that outlives the browser.
+    s["KCC_SESSION_IDLE_SECONDS"] = cfg["SESSION_IDLE_MINUTES"] * 60
+    s["SESSION_EXPIRE_AT_BROWSER_CLOSE"] = True
+    s["SESSION_COOKIE_AGE"] = 12 * 3600
+    s["SESSION_COOKIE_HTTPONLY"] = True
+    s["SESSION_COOKIE_SAMESITE"] = "Lax"
+
+    s["LANGUAGE_CODE"] = "nl"
+    s["LANGUAGES"] = [("nl", "Nederlands")]
+    s["LOCALE_PATHS"] = [BASE_DIR / "locale"]
+    s["TIME_ZONE"] = "Europe/Amsterdam"
+    s["USE_I18N"] = True
+    s["USE_TZ"] = True
+    s["PHONENUMBER_DEFAULT_REGION"] = "NL"
+    s["PHONENUMBER_DB_FORMAT"] = "E164"
+
+    s["STATIC_URL"] = "/static/"
+    s["STATICFILES_DIRS"] = [BASE_DIR / "static"]
+    s["STATIC_ROOT"] = cfg["STATIC_ROOT"]
+    s["KCC_PRIVATE_MEDIA_ROOT"] = cfg["PRIVATE_MEDIA_ROOT"]
+    s["STORAGES"] = {
+        "default": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": cfg["PRIVATE_MEDIA_ROOT"]},
+        },
+        # Attachments and other personal files: never served directly, only through views
+        # that check access.
+        "private": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": cfg["PRIVATE_MEDIA_ROOT"], "base_url": None},
+        },
+        "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+    }
+
+    email = cfg["EMAIL"]
+    s["EMAIL_BACKEND"] = email["EMAIL_BACKEND"]
+    for key in ("EMAIL_HOST", "EMAIL_PORT", "EMAIL_HOST_USER", "EMAIL_HOST_PASSWORD", "EMAIL_USE_TLS", "EMAIL_USE_SSL", "EMAIL_FILE_PATH"):
+        if key in email:
+            s[key] = email[key]
+    s["DEFAULT_FROM_EMAIL"] = cfg["DEFAULT_FROM_EMAIL"]
+    s["SERVER_EMAIL"] = cfg["DEFAULT_FROM_EMAIL"]
+
+    # Redis when REDIS_URL is set; otherwise an embedded fallback that needs no server:
+    # a file-system Celery broker and a file-based cache, both under var/, shared by the web,
+    # worker and beat processes of `make run`.
+    redis_url = cfg["REDIS_URL"]
+    s["KCC_REDIS_URL"] = redis_url
+    if redis_url:
+        s["CACHES"] = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": redis_url}}
+        s["CELERY_BROKER_URL"] = redis_url
+        s["CELERY_BROKER_TRANSPORT_OPTIONS"] = {"visibility_timeout": 2 * 3600}
+    else:
+        fs = Path(cfg["CELERY_FS_DIR"])
+        s["CACHES"] = {"default": {"BACKEND": "django.core.cache.backends.filebased.FileBasedCache", "LOCATION": str(VAR_DIR / "cache")}}
+        s["CELERY_BROKER_URL"] = "filesystem://"
+        s["CELERY_BROKER_TRANSPORT_OPTIONS"] = {
+            "data_folder_in": str(fs / "queue"),
+            "data_folder_out": str(fs / "queue"),
+            "processed_folder": str(fs / "processed"),
+            "store_processed": False,
+        }
+        s["CELERY_WORKER_ENABLE_REMOTE_CONTROL"] = False
+        s["KCC_CELERY_FS_DIRS"] = [fs / "queue", fs / "processed"]
+    s["CELERY_RESULT_BACKEND"] = None
+    s["CELERY_TASK_IGNORE_RESULT"] = True
+    s["CELERY_TASK_SERIALIZER"] = "json"
+    s["CELERY_ACCEPT_CONTENT"] = ["json"]
+    s["CELERY_RESULT_SERIALIZER"] = "json"
+    s["CELERY_TIMEZONE"] = "Europe/Amsterdam"
+    s["CELERY_TASK_TIME_LIMIT"] = 30 * 60
+    s["CELERY_TASK_SOFT_TIME_LIMIT"] = 25 * 60
+    s["CELERY_WORKER_PREFETCH_MULTIPLIER"] = 1
+    s["CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP"] = True
+    # The schedule is code, reviewed like code. Apps add their entries in kcc/settings/beat.py.
+    from kcc.settings.beat import BEAT_SCHEDULE
+
+    s["CELERY_BEAT_SCHEDULE"] = BEAT_SCHEDULE
+
+    s["CONTENT_SECURITY_POLICY"] = {
+        "DIRECTIVES": {
+            "default-src": [SELF],
+            "script-src": [SELF],
+            "style-src": [SELF],
+            "img-src": [SELF, "data:"],
+            "font-src": [SELF],
+            "connect-src": [SELF],
+            "form-action": [SELF],
+            "frame-ancestors": [NONE],
+            "base-uri": [SELF],
+            "object-src": [NONE],
+        }
+    }
+    s["X_FRAME_OPTIONS"] = "DENY"
+    s["SECURE_CONTENT_TYPE_NOSNIFF"] = True
+    s["SECURE_REFERRER_POLICY"] = "same-origin"
+    s["SECURE_CROSS_ORIGIN_OPENER_POLICY"] = "same-origin"
+
+    if cfg["SECURE"]:
+        s["SECURE_SSL_REDIRECT"] = cfg["SECURE_SSL_REDIRECT"]
+        s["SECURE_PROXY_SSL_HEADER"] = ("HTTP_X_FORWARDED_PROTO", "https")
+        s["SECURE_HSTS_SECONDS"] = cfg["SECURE_HSTS_SECONDS"]
+        s["SECURE_HSTS_INCLUDE_SUBDOMAINS"] = True
+        s["SECURE_HSTS_PRELOAD"] = True
+        s["SESSION_COOKIE_SECURE"] = True
+        s["CSRF_COOKIE_SECURE"] = True
+        s["SECURE_REDIRECT_EXEMPT"] = [r"^health/"]
+
+    s["LOGGING"] = {
+        "version": 1,
+        "disable_existing_loggers": False,
+        "filters": {"request_id": {"()": "kcc.core.logging.RequestIdFilter"}},
+        "formatters": {
+            "text": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
+            "json": {"()": "kcc.core.logging.JsonFormatter"},
+        },
+        "handlers": {
+            "console": {
+                "class": "logging.StreamHandler",
+                "formatter": cfg["LOG_FORMAT"],
+                "filters": ["request_id"],
+            }
+        },
+        "root": {"handlers": ["console"], "level": cfg["LOG_LEVEL"]},
+        "loggers": {
+            "django.db.backends": {"level": "INFO"},
+            "axes": {"level": "WARNING"},
+        },
+    }
+    return s

@@ -1,0 +1,3 @@
+"""The periodic-task schedule (Celery beat). Static: reviewed like any other code."""
+
+BEAT_SCHEDULE: dict = {}

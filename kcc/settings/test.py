@@ -1,0 +1,22 @@
+"""Settings for `make test`: real PostgreSQL and Redis (127.0.0.1 defaults, overridable)."""
+
+from .base import DEFAULTS, build
+
+globals().update(
+    build(
+        DEFAULTS
+        | {
+            "DJANGO_SECRET_KEY": "test-insecure-5b0d2c9e8f7a4b3c-not-for-production",
+            "DATABASE_URL": "postgres://postgres@127.0.0.1:5432/kcc",
+            "REDIS_URL": "redis://127.0.0.1:6379/15",
+            "EMAIL_URL": "consolemail://",
+            "DJANGO_ALLOWED_HOSTS": ["*"],
+        }
+    )
+)
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+STORAGES["staticfiles"] = {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}  # noqa: F821
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+# Tasks run in-process unless a test starts a real worker (tests/test_celery_worker.py).
+CELERY_TASK_ALWAYS_EAGER = True
+CELERY_TASK_EAGER_PROPAGATES = True

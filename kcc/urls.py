@@ -1,0 +1,15 @@
+from django.contrib import admin
+from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
+
+admin.site.site_header = _("KCC administration")
+admin.site.site_title = _("KCC administration")
+
+urlpatterns = [
+    path("beheer/", admin.site.urls),
+    path("", include("kcc.core.urls")),
+]
+
+handler403 = "kcc.core.errors.permission_denied"
+handler404 = "kcc.core.errors.page_not_found"
+handler500 = "kcc.core.errors.server_error"
