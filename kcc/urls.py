@@ -7,6 +7,12 @@ admin.site.site_title = _("KCC administration")
 
 urlpatterns = [
     path("beheer/", admin.site.urls),
+    path("api/inbound/", include("channels.urls_api")),
+    path("inbox/", include("channels.urls")),
+    path("terugbellen/", include("callbacks.urls")),
+    path("kennisbank/", include("knowledgebase.urls")),
+    path("signalen/", include("signals.urls")),
+    path("dashboard/", include("kcc.dashboard.urls")),
     path("", include("kcc.core.urls")),
 ]
 
