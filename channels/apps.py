@@ -8,3 +8,10 @@ class ChannelsConfig(AppConfig):
     label = "inbox"
     verbose_name = "Inbox"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from kcc.core.access import register_customer_scope
+
+        from .access import customer_scope_via_transfers
+
+        register_customer_scope(customer_scope_via_transfers)

@@ -61,6 +61,40 @@ def load(defaults: dict) -> dict:
         "PRIVATE_MEDIA_ROOT": env.path("KCC_PRIVATE_MEDIA_ROOT", default=str(VAR_DIR / "private")),
         "STATIC_ROOT": env.path("DJANGO_STATIC_ROOT", default=str(VAR_DIR / "static")),
         "CELERY_FS_DIR": env.path("KCC_CELERY_FS_DIR", default=str(VAR_DIR / "celery")),
+        "KCC": {
+            # Links in e-mails point here.
+            "KCC_BASE_URL": env("KCC_BASE_URL", default="http://127.0.0.1:8000"),
+            # Inbound webhooks (Standard Webhooks: whsec_<base64>), and Meta's webhook.
+            "KCC_WEBHOOK_EMAIL_SECRET": env("KCC_WEBHOOK_EMAIL_SECRET", default=""),
+            "KCC_WEBHOOK_PHONE_SECRET": env("KCC_WEBHOOK_PHONE_SECRET", default=""),
+            "KCC_WEBHOOK_TOLERANCE_SECONDS": env.int("KCC_WEBHOOK_TOLERANCE_SECONDS", default=300),
+            "KCC_META_APP_SECRET": env("KCC_META_APP_SECRET", default=""),
+            "KCC_META_VERIFY_TOKEN": env("KCC_META_VERIFY_TOKEN", default=""),
+            # IMAP polling of the KCC mailbox (off when KCC_IMAP_HOST is empty).
+            "KCC_IMAP_HOST": env("KCC_IMAP_HOST", default=""),
+            "KCC_IMAP_PORT": env.int("KCC_IMAP_PORT", default=993),
+            "KCC_IMAP_SSL": env.bool("KCC_IMAP_SSL", default=True),
+            "KCC_IMAP_USER": env("KCC_IMAP_USER", default=""),
+            "KCC_IMAP_PASSWORD": env("KCC_IMAP_PASSWORD", default=""),
+            "KCC_IMAP_MAILBOX": env("KCC_IMAP_MAILBOX", default="INBOX"),
+            "KCC_IMAP_PROCESSED_FOLDER": env("KCC_IMAP_PROCESSED_FOLDER", default="Verwerkt"),
+            "KCC_IMAP_POLL_SECONDS": env.int("KCC_IMAP_POLL_SECONDS", default=60),
+            # Outgoing e-mail replies: the KCC's own address and the Message-ID domain.
+            "KCC_MAIL_REPLY_ADDRESS": env("KCC_MAIL_REPLY_ADDRESS", default="kcc@voorbeeldstad.example"),
+            "KCC_MAIL_DOMAIN": env("KCC_MAIL_DOMAIN", default="voorbeeldstad.example"),
+            "KCC_ATTACHMENT_MAX_BYTES": env.int("KCC_ATTACHMENT_MAX_BYTES", default=25 * 1024 * 1024),
+            # Outbound social replies go to this adapter endpoint (empty: replies are refused).
+            "KCC_SOCIAL_OUTBOUND_URL": env("KCC_SOCIAL_OUTBOUND_URL", default=""),
+            "KCC_SOCIAL_OUTBOUND_TOKEN": env("KCC_SOCIAL_OUTBOUND_TOKEN", default=""),
+            # Callbacks.
+            "KCC_CALLBACK_MAX_ATTEMPTS": env.int("KCC_CALLBACK_MAX_ATTEMPTS", default=3),
+            "KCC_CALLBACK_ESCALATION_DAYS": env.int("KCC_CALLBACK_ESCALATION_DAYS", default=2),
+            # Signals: working days a department has to acknowledge a new signal.
+            "KCC_SIGNAL_ACK_DAYS": env.int("KCC_SIGNAL_ACK_DAYS", default=3),
+            # Dashboard.
+            "KCC_FCR_TARGET": env.float("KCC_FCR_TARGET", default=0.80),
+            "KCC_METRICS_INTERVAL_SECONDS": env.int("KCC_METRICS_INTERVAL_SECONDS", default=120),
+        },
     }
 
 
@@ -76,6 +110,7 @@ def build(defaults: dict) -> dict:
     s["CSRF_TRUSTED_ORIGINS"] = cfg["CSRF_TRUSTED_ORIGINS"]
     s["KCC_ORGANISATION_NAME"] = cfg["ORGANISATION_NAME"]
     s["KCC_THEME"] = cfg["THEME"]
+    s.update(cfg["KCC"])
 
     s["INSTALLED_APPS"] = [
         "django.contrib.admin",
