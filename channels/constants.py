@@ -54,3 +54,37 @@ class InboundStatus(models.TextChoices):
     PROCESSED = "processed", _("Processed")
     DUPLICATE = "duplicate", _("Duplicate")
     QUARANTINED = "quarantined", _("Quarantined")
+
+
+# Statuses that make up the work queue (werkvoorraad). Closed contacts never show in the inbox.
+QUEUE_STATUSES = (ContactStatus.NEW, ContactStatus.OPEN, ContactStatus.WAITING)
+
+
+class DeliveryStatus(models.TextChoices):
+    """Delivery of an outbound message (e-mail replies are sent after the commit)."""
+
+    PENDING = "pending", _("Being sent")
+    SENT = "sent", _("Sent")
+    FAILED = "failed", _("Sending failed")
+
+
+class AssignedFilter(models.TextChoices):
+    ME = "me", _("Assigned to me")
+    UNASSIGNED = "unassigned", _("Unassigned")
+    ANYONE = "anyone", _("Anyone")
+
+
+class AgeFilter(models.TextChoices):
+    """Minimum waiting time in the inbox filter; the value is a number of minutes."""
+
+    HOUR = "60", _("Waiting more than 1 hour")
+    FOUR_HOURS = "240", _("Waiting more than 4 hours")
+    DAY = "1440", _("Waiting more than 1 day")
+    THREE_DAYS = "4320", _("Waiting more than 3 days")
+    WEEK = "10080", _("Waiting more than 1 week")
+
+
+# Subject token that makes a resident's reply thread back to its contact, e.g.
+# "Re: Uw vraag over de afvalpas [KCC-1234]". The ingestion side parses it with SUBJECT_TOKEN_RE.
+SUBJECT_TOKEN_FORMAT = "[KCC-{pk}]"
+SUBJECT_TOKEN_RE = r"\[KCC-(\d+)\]"

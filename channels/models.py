@@ -11,7 +11,15 @@ from django.utils.translation import gettext_lazy as _
 from kcc.core.models import Customer, Department
 from kcc.core.storage import private_storage
 
-from .constants import Channel, ContactStatus, Direction, InboundSource, InboundStatus, Outcome
+from .constants import (
+    Channel,
+    ContactStatus,
+    DeliveryStatus,
+    Direction,
+    InboundSource,
+    InboundStatus,
+    Outcome,
+)
 
 
 class ContactQuerySet(models.QuerySet):
@@ -23,6 +31,9 @@ class ContactQuerySet(models.QuerySet):
 
     def for_customer(self, customer):
         return self.filter(customer=customer)
+
+    def assigned_to_user(self, user):
+        return self.filter(assigned_to=user)
 
 
 class Contact(models.Model):
@@ -63,6 +74,10 @@ class Contact(models.Model):
         _("external id"), max_length=200, blank=True,
         help_text=_("The telephony call id or social conversation id that created this contact."),
     )
+    caller_address = models.CharField(
+        _("caller number"), max_length=32, blank=True,
+        help_text=_("The caller's phone number in E.164 (+31612345678), from the telephony event or typed by the agent."),
+    )
     closed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
         verbose_name=_("closed by"), help_text=_("The agent credited with the outcome."),
@@ -80,6 +95,9 @@ class Contact(models.Model):
             models.Index(fields=["customer", "started_at"], name="contact_customer_idx"),
             models.Index(fields=["topic_department", "status"], name="contact_dept_status_idx"),
             models.Index(fields=["assigned_to", "status"], name="contact_assignee_idx"),
+            # The work queue: only the few open contacts, in keyset order. The inbox always
+            # filters on "not closed", so PostgreSQL answers every inbox page from this index.
+            models.Index(fields=["started_at", "id"], condition=~Q(status=ContactStatus.CLOSED), name="contact_queue_idx"),
         ]
         constraints = [
             models.UniqueConstraint(fields=["channel", "external_id"], condition=~Q(external_id=""), name="contact_external_id_unique"),
@@ -145,6 +163,11 @@ class Message(models.Model):
     sent_at = models.DateTimeField(_("sent"), db_index=True)
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("author"))
     read_at = models.DateTimeField(_("read"), null=True, blank=True)
+    delivery_status = models.CharField(
+        _("delivery"), max_length=10, choices=DeliveryStatus.choices, blank=True,
+        help_text=_("Outbound only: whether the reply left the building. Empty for inbound messages."),
+    )
+    delivery_error = models.TextField(_("delivery error"), blank=True, help_text=_("Why sending failed; the agent can send it again."))
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
     class Meta:
