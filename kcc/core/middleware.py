@@ -5,8 +5,8 @@ import uuid
 from django.conf import settings
 from django.contrib.auth import logout
 from django.contrib.auth.views import redirect_to_login
-from django.shortcuts import resolve_url
 from django.http import HttpResponse, HttpResponseForbidden
+from django.shortcuts import resolve_url
 
 from .logging import request_id_var
 

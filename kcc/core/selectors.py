@@ -3,6 +3,7 @@
 import re
 from dataclasses import dataclass
 
+from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db.models import Prefetch, QuerySet
 
@@ -24,18 +25,22 @@ class CustomerQuery:
     house_number: int | None = None
 
 
+def _is_email(value: str) -> bool:
+    try:
+        validate_email(value)
+    except ValidationError:
+        return False
+    return True
+
+
 def parse_customer_query(q: str) -> CustomerQuery:
     """Interpret one search box: e-mail, phone (any Dutch notation), postcode (+ house
     number) or else a name."""
     q = (q or "").strip()[:200]
     if not q:
         return CustomerQuery("empty", "")
-    if "@" in q:
-        try:
-            validate_email(q)
-            return CustomerQuery("email", q.lower())
-        except Exception:  # noqa: BLE001 - not an address: fall through to name search
-            pass
+    if "@" in q and _is_email(q):
+        return CustomerQuery("email", q.lower())
     m = _POSTCODE_RE.match(q)
     if m:
         return CustomerQuery("postcode", (m.group(1) + m.group(2)).upper(), int(m.group(3)) if m.group(3) else None)

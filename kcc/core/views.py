@@ -7,7 +7,14 @@ from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from .access import access_customer, access_department, authenticated_view, has_role, public_view, role_required
+from .access import (
+    access_customer,
+    access_department,
+    authenticated_view,
+    has_role,
+    public_view,
+    role_required,
+)
 from .constants import LogAction, Purpose, Role
 from .forms import CustomerForm, CustomerSearchForm, DepartmentReachabilityForm, LoginForm
 from .models import Membership

@@ -34,5 +34,5 @@ class Command(BaseCommand):
             module.seed(out)
         self.stdout.write(self.style.SUCCESS("Demodata klaar."))
         self.stdout.write(f"Demo-inloggegevens (wachtwoord voor iedereen: {DEMO_PASSWORD}):")
-        for username, first, last, role, dep in KEY_STAFF:
+        for username, _first, _last, role, dep in KEY_STAFF:
             self.stdout.write(f"  {username:<12} {role.label} ({dep})")
