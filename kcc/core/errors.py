@@ -20,10 +20,31 @@ def page_not_found(request, exception=None):
     return _render(request, "404.html", 404)
 
 
+def _database_unavailable(exc) -> bool:
+    from django.db import InterfaceError, OperationalError
+
+    return isinstance(exc, OperationalError | InterfaceError)
+
+
 @requires_csrf_token
 def server_error(request):
-    # No context processors that touch the database: the database may be what failed.
-    from django.http import HttpResponseServerError
+    """500, or 503 when the database is unreachable. Rendered without context processors and
+    without a traceback: the database may be what failed. Django drops the broken connection at
+    the end of the request, so the next request reconnects by itself."""
+    import sys
+
+    from django.http import HttpResponse
     from django.template import loader
 
-    return HttpResponseServerError(loader.get_template("500.html").render({}))
+    exc = sys.exc_info()[1]
+    if _database_unavailable(exc):
+        from django.db import connections
+
+        # Drop the broken connections now, so the next request reconnects even where the
+        # request signals that normally do this are not connected (tests, some servers).
+        for conn in connections.all(initialized_only=True):
+            conn.close_if_unusable_or_obsolete()
+        response = HttpResponse(loader.get_template("503.html").render({}), status=503)
+        response["Retry-After"] = "30"
+        return response
+    return HttpResponse(loader.get_template("500.html").render({}), status=500)

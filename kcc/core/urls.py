@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import health, views
 
 app_name = "core"
 
@@ -15,4 +15,6 @@ urlpatterns = [
     path("afdelingen/", views.department_list_view, name="department_list"),
     path("afdelingen/<int:pk>/", views.department_detail, name="department_detail"),
     path("health/", views.health, name="health"),
+    path("health/ready/", health.readiness, name="health_ready"),
+    path(".well-known/security.txt", views.security_txt, name="security_txt"),
 ]

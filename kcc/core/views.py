@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.core.exceptions import ValidationError
@@ -159,3 +160,22 @@ def health(request):
     except Exception:  # noqa: BLE001 - any database failure means unhealthy
         return JsonResponse({"status": "unavailable"}, status=503)
     return JsonResponse({"status": "ok"})
+
+
+@public_view
+@require_GET
+def security_txt(request):
+    """RFC 9116 security.txt: where to report vulnerabilities (see SECURITY.md)."""
+    from datetime import timedelta
+
+    from django.http import HttpResponse
+    from django.utils import timezone
+
+    expires = (timezone.now() + timedelta(days=180)).replace(microsecond=0).isoformat()
+    body = (
+        f"Contact: mailto:{settings.KCC_SECURITY_CONTACT}\n"
+        f"Expires: {expires}\n"
+        "Preferred-Languages: nl, en\n"
+        f"Canonical: {settings.KCC_BASE_URL.rstrip('/')}/.well-known/security.txt\n"
+    )
+    return HttpResponse(body, content_type="text/plain; charset=utf-8")

@@ -64,6 +64,8 @@ def load(defaults: dict) -> dict:
         "KCC": {
             # Links in e-mails point here.
             "KCC_BASE_URL": env("KCC_BASE_URL", default="http://127.0.0.1:8000"),
+            # Where vulnerabilities are reported (/.well-known/security.txt, SECURITY.md).
+            "KCC_SECURITY_CONTACT": env("KCC_SECURITY_CONTACT", default="security@voorbeeldstad.example"),
             # Inbound webhooks (Standard Webhooks: whsec_<base64>), and Meta's webhook.
             "KCC_WEBHOOK_EMAIL_SECRET": env("KCC_WEBHOOK_EMAIL_SECRET", default=""),
             "KCC_WEBHOOK_PHONE_SECRET": env("KCC_WEBHOOK_PHONE_SECRET", default=""),
@@ -127,6 +129,7 @@ def build(defaults: dict) -> dict:
         "csp",
         "axes",
         "phonenumber_field",
+        "health_check",
         "kcc.core",
         "knowledgebase",
         "channels",
