@@ -243,3 +243,6 @@ class ContactArticle(models.Model):
         verbose_name = _("article used")
         verbose_name_plural = _("articles used")
         constraints = [models.UniqueConstraint(fields=["contact", "article"], name="contactarticle_unique")]
+
+
+from .models_ingestion import *  # noqa: E402,F401,F403
