@@ -1,0 +1,154 @@
+from datetime import timedelta
+
+from django import forms
+from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from kcc.core.forms import UtrechtFormMixin
+from kcc.core.models import Department, Membership
+from kcc.core.normalize import normalize_phone
+
+from .constants import AttemptResult, Priority, TimeWindow
+from .services import WORKING_ROLES
+
+
+def colleague_choices(department: Department | None) -> list:
+    """Choices for "named colleague": one department's colleagues, or (no department chosen
+    yet, no JavaScript) every department's colleagues grouped per department."""
+    memberships = (
+        Membership.objects.filter(role__in=WORKING_ROLES, user__is_active=True, department__is_active=True)
+        .select_related("user", "department").order_by("department__name", "user__first_name", "user__last_name")
+    )
+    if department is not None:
+        memberships = memberships.filter(department=department)
+    groups: dict[str, dict[int, str]] = {}
+    for m in memberships:
+        groups.setdefault(m.department.name, {})[m.user_id] = m.user.get_full_name() or m.user.get_username()
+    blank = [("", _("Nobody in particular: the department"))]
+    if department is not None:
+        return blank + [(pk, name) for pk, name in groups.get(department.name, {}).items()]
+    return blank + [(dep, [(pk, name) for pk, name in users.items()]) for dep, users in groups.items()]
+
+
+class _ColleagueMixin:
+    """A colleague field whose choice must be a member of the chosen department. Its options
+    depend on the department; validation never trusts them (a forged id is refused)."""
+
+    department_field = "target_department"
+    colleague_field = "assigned_to"
+
+    def _setup_colleagues(self, *, guide: bool = False):
+        # htmx: choosing a department reloads the colleague options (and the guide link).
+        url = reverse("callbacks:colleague_options") + ("?guide=1" if guide else "")
+        self.fields[self.department_field].widget.attrs.update({
+            "hx-get": url, "hx-trigger": "change", "hx-target": f"#{self[self.colleague_field].auto_id}", "hx-swap": "innerHTML",
+        })
+        department = None
+        raw = self.data.get(self.add_prefix(self.department_field)) if self.is_bound else self.initial.get(self.department_field)
+        if raw:
+            department = raw if isinstance(raw, Department) else Department.objects.filter(pk=raw if str(raw).isdigit() else None, is_active=True).first()
+        self.fields[self.colleague_field].choices = colleague_choices(department)
+
+    def _clean_colleague(self, cleaned):
+        user_id = cleaned.get(self.colleague_field)
+        department = cleaned.get(self.department_field)
+        if not user_id:
+            cleaned[self.colleague_field] = None
+            return cleaned
+        user = get_user_model().objects.filter(pk=user_id, is_active=True).first()
+        if department is not None and (
+            user is None or not Membership.objects.filter(user=user, department=department, role__in=WORKING_ROLES).exists()
+        ):
+            self.add_error(self.colleague_field, ValidationError(_("This colleague does not work at %(department)s.") % {"department": department.name}))
+            return cleaned
+        cleaned[self.colleague_field] = user
+        return cleaned
+
+
+class CallbackForm(_ColleagueMixin, UtrechtFormMixin, forms.Form):
+    """The short callback form, standalone or while closing a contact."""
+
+    caller_name = forms.CharField(
+        label=_("Caller's name"), max_length=200, required=False,
+        help_text=_("For an anonymous caller (no customer record): the name the caller gave."),
+    )
+    phone = forms.CharField(
+        label=_("Phone number to call back"), max_length=30,
+        help_text=_("Any notation, e.g. 06-12345678 or 020-1234567."),
+        widget=forms.TextInput(attrs={"autocomplete": "off", "inputmode": "tel"}),
+    )
+    question = forms.CharField(label=_("Question"), widget=forms.Textarea(attrs={"rows": 3}), max_length=5000)
+    target_department = forms.ModelChoiceField(
+        label=_("Department that calls back"), queryset=Department.objects.filter(is_active=True).order_by("-is_kcc", "name"),
+        empty_label=_("Choose a department"),
+    )
+    assigned_to = forms.TypedChoiceField(label=_("Named colleague"), required=False, coerce=int, empty_value=None)
+    priority = forms.ChoiceField(label=_("Priority"), choices=Priority.choices, initial=Priority.NORMAL, widget=forms.RadioSelect)
+    time_window = forms.ChoiceField(label=_("Preferred time"), choices=TimeWindow.choices, initial=TimeWindow.ANYTIME)
+    note = forms.CharField(
+        label=_("Note for the colleague"), required=False, max_length=5000, widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Internal; the resident never sees it."),
+    )
+
+    def __init__(self, *args, customer=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.customer = customer
+        if customer is not None:
+            del self.fields["caller_name"]
+        else:
+            self.fields["caller_name"].required = True
+        self._setup_colleagues(guide=True)
+
+    def clean_phone(self):
+        return normalize_phone(self.cleaned_data["phone"])
+
+    def clean(self):
+        return self._clean_colleague(super().clean())
+
+
+class AttemptForm(UtrechtFormMixin, forms.Form):
+    result = forms.ChoiceField(label=_("Result"), choices=AttemptResult.choices, widget=forms.RadioSelect)
+    at = forms.DateTimeField(
+        label=_("Time of the call"), required=False,
+        help_text=_("Leave empty for now."),
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+        input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%d-%m-%Y %H:%M"],
+    )
+    note = forms.CharField(label=_("Note"), required=False, max_length=5000, widget=forms.Textarea(attrs={"rows": 2}))
+
+    def clean_at(self):
+        at = self.cleaned_data.get("at")
+        if at and at > timezone.now() + timedelta(minutes=5):
+            raise ValidationError(_("An attempt cannot be in the future."))
+        return at
+
+
+class CloseForm(UtrechtFormMixin, forms.Form):
+    outcome = forms.CharField(
+        label=_("What was agreed"), required=False, max_length=5000, widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+
+class CancelForm(UtrechtFormMixin, forms.Form):
+    reason = forms.CharField(label=_("Reason for cancelling"), max_length=2000, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class ReassignForm(_ColleagueMixin, UtrechtFormMixin, forms.Form):
+    department_field = "department"
+    colleague_field = "assignee"
+
+    department = forms.ModelChoiceField(
+        label=_("Department"), queryset=Department.objects.filter(is_active=True).order_by("-is_kcc", "name"),
+    )
+    assignee = forms.TypedChoiceField(label=_("Named colleague"), required=False, coerce=int, empty_value=None)
+    reason = forms.CharField(label=_("Reason"), max_length=2000, widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._setup_colleagues()
+
+    def clean(self):
+        return self._clean_colleague(super().clean())

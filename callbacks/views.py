@@ -1,0 +1,388 @@
+"""Callback screens: thin views that parse input, call a selector or service, and render.
+
+Every view answers a full page, or its fragment when requested by htmx (Vary: HX-Request).
+Mutations answer with the updated fragment (htmx) or redirect to the callback (no JS).
+"""
+
+from django.contrib import messages
+from django.db import transaction
+from django.http import Http404
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.urls import reverse
+from django.utils.cache import patch_vary_headers
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from kcc.core.access import access_customer, department_ids, has_role, role_required
+from kcc.core.constants import AddressKind, LogAction, Purpose, Role
+from kcc.core.exceptions import DomainError
+from kcc.core.models import Department, DigitalAddress
+from kcc.core.services import processing_log_record
+
+from .access import CANCEL, MANAGE, WORK, access_callback, allowed_actions
+from .constants import CallbackStatus
+from .forms import AttemptForm, CallbackForm, CancelForm, CloseForm, ReassignForm, colleague_choices
+from .selectors import callback_detail_data, callback_list, department_overview
+from .services import (
+    callback_attempt_log,
+    callback_cancel,
+    callback_claim,
+    callback_close,
+    callback_create,
+    callback_create_from_contact,
+    callback_reassign,
+    callback_release,
+)
+
+STAFF = (Role.AGENT, Role.TEAMLEAD, Role.BACKOFFICE, Role.MANAGER)
+WORKERS = STAFF
+KCC = (Role.AGENT, Role.TEAMLEAD)
+
+
+def _vary(response):
+    patch_vary_headers(response, ["HX-Request"])
+    return response
+
+
+def _fragment(request) -> bool:
+    return bool(request.htmx) and not request.htmx.boosted
+
+
+def department_guide_url(department) -> str | None:
+    """The knowledge base's "wie doet wat" page of a department, when that app provides it."""
+    if department is None:
+        return None
+    try:
+        from knowledgebase.selectors import department_guide_url as guide_url
+    except ImportError:
+        return None
+    try:
+        return guide_url(department)
+    except Exception:  # noqa: BLE001 - a broken guide link must never block making a callback
+        return None
+
+
+# --- lists -------------------------------------------------------------------------------
+
+
+def _list_view(request, *, mine: bool):
+    result = callback_list(user=request.user, data=request.GET, mine=mine, page_number=request.GET.get("page") or 1)
+    query = request.GET.copy()
+    query.pop("page", None)
+    context = {
+        "result": result, "filter": result.filterset, "page": result.page, "callbacks": result.callbacks,
+        "mine": mine, "querystring": query.urlencode(), "can_create": has_role(request.user, *KCC),
+        "list_url": reverse("callbacks:mine" if mine else "callbacks:queue"),
+    }
+    template = "callbacks/list.html#results" if _fragment(request) else "callbacks/list.html"
+    return _vary(TemplateResponse(request, template, context))
+
+
+@require_GET
+@role_required(*STAFF)
+def queue(request):
+    return _list_view(request, mine=False)
+
+
+@require_GET
+@role_required(*STAFF)
+def mine(request):
+    return _list_view(request, mine=True)
+
+
+# --- detail and actions ------------------------------------------------------------------
+
+
+def _detail_context(request, callback, **forms) -> dict:
+    actions = allowed_actions(request.user, callback)
+    context = {
+        "callback": callback,
+        **callback_detail_data(callback=callback),
+        "can_work": WORK in actions and callback.is_active,
+        "can_manage": MANAGE in actions and callback.is_active,
+        "can_cancel": CANCEL in actions and callback.is_active,
+        "is_claimer": callback.claimed_by_id == request.user.pk,
+        "attempt_form": forms.get("attempt_form") or AttemptForm(prefix="attempt"),
+        "close_form": forms.get("close_form") or CloseForm(prefix="close"),
+        "cancel_form": forms.get("cancel_form") or CancelForm(prefix="cancel"),
+        "reassign_form": forms.get("reassign_form") or ReassignForm(prefix="reassign", initial={"department": callback.target_department_id}),
+        "open_panel": forms.get("open_panel", ""),
+        "feedback": forms.get("feedback"),
+    }
+    return context
+
+
+def _render_detail(request, callback, *, status=200, **forms):
+    context = _detail_context(request, callback, **forms)
+    if _fragment(request):
+        return _vary(TemplateResponse(request, "callbacks/detail.html#main", context, status=status))
+    if callback.customer_id:
+        processing_log_record(
+            user=request.user, customers=[callback.customer], action=LogAction.VIEW, purpose=Purpose.CALLBACK,
+            context=f"terugbelverzoek {callback.pk}",
+        )
+    return _vary(TemplateResponse(request, "callbacks/detail.html", context, status=status))
+
+
+@require_GET
+@role_required(*STAFF)
+def detail(request, pk):
+    callback = access_callback(request.user, pk)
+    return _render_detail(request, callback)
+
+
+def _done(request, pk, message: str):
+    """After a successful action: the fresh fragment (htmx) or a redirect (no JS)."""
+    if _fragment(request):
+        callback = access_callback(request.user, pk)
+        return _render_detail(request, callback, feedback={"level": "ok", "text": message})
+    messages.success(request, message)
+    return redirect("callbacks:detail", pk=pk)
+
+
+def _refused(request, pk, exc: DomainError, *, status=409, **forms):
+    """A rule refused the action: say why, keep what was typed."""
+    callback = access_callback(request.user, pk)
+    if forms:
+        return _render_detail(request, callback, status=422, feedback={"level": "error", "text": exc.message}, **forms)
+    if _fragment(request):
+        return _render_detail(request, callback, status=status, feedback={"level": "error", "text": exc.message})
+    messages.error(request, exc.message)
+    return redirect("callbacks:detail", pk=pk)
+
+
+@require_POST
+@role_required(*WORKERS)
+def claim(request, pk):
+    callback = access_callback(request.user, pk, action=WORK)
+    try:
+        callback_claim(user=request.user, callback=callback)
+    except DomainError as exc:
+        return _refused(request, pk, exc)
+    return _done(request, pk, _("You claimed this callback request. Call the resident and log each attempt."))
+
+
+@require_POST
+@role_required(*WORKERS)
+def release(request, pk):
+    callback = access_callback(request.user, pk, action=WORK)
+    try:
+        callback_release(user=request.user, callback=callback)
+    except DomainError as exc:
+        return _refused(request, pk, exc)
+    return _done(request, pk, _("The callback request is back in the department queue."))
+
+
+@require_POST
+@role_required(*WORKERS)
+def attempt(request, pk):
+    callback = access_callback(request.user, pk, action=WORK)
+    form = AttemptForm(request.POST, prefix="attempt")
+    if not form.is_valid():
+        return _render_detail(request, callback, status=422, attempt_form=form, open_panel="attempt")
+    try:
+        logged = callback_attempt_log(user=request.user, callback=callback, **form.cleaned_data)
+    except DomainError as exc:
+        if exc.field in form.fields:
+            form.add_error(exc.field, exc.message)
+            return _render_detail(request, callback, status=422, attempt_form=form, open_panel="attempt")
+        return _refused(request, pk, exc)
+    logged.callback.refresh_from_db(fields=["status"])
+    if logged.callback.status == CallbackStatus.UNREACHABLE:
+        return _done(request, pk, _("Attempt logged. The maximum number of attempts is reached: the callback request is now unreachable."))
+    return _done(request, pk, _("Attempt logged: %(result)s.") % {"result": logged.get_result_display().lower()})
+
+
+@require_POST
+@role_required(*WORKERS)
+def close(request, pk):
+    callback = access_callback(request.user, pk, action=WORK)
+    form = CloseForm(request.POST, prefix="close")
+    if not form.is_valid():
+        return _render_detail(request, callback, status=422, close_form=form, open_panel="close")
+    try:
+        callback_close(user=request.user, callback=callback, outcome=form.cleaned_data["outcome"])
+    except DomainError as exc:
+        form.add_error(None, exc.message)
+        return _render_detail(request, callback, status=422, close_form=form, open_panel="close")
+    return _done(request, pk, _("The callback request is done."))
+
+
+@require_POST
+@role_required(*WORKERS)
+def cancel(request, pk):
+    callback = access_callback(request.user, pk, action=CANCEL)
+    form = CancelForm(request.POST, prefix="cancel")
+    if not form.is_valid():
+        return _render_detail(request, callback, status=422, cancel_form=form, open_panel="cancel")
+    try:
+        callback_cancel(user=request.user, callback=callback, reason=form.cleaned_data["reason"])
+    except DomainError as exc:
+        form.add_error(None, exc.message)
+        return _render_detail(request, callback, status=422, cancel_form=form, open_panel="cancel")
+    return _done(request, pk, _("The callback request is cancelled."))
+
+
+@require_POST
+@role_required(*WORKERS)
+def reassign(request, pk):
+    callback = access_callback(request.user, pk, action=MANAGE)
+    form = ReassignForm(request.POST, prefix="reassign")
+    if not form.is_valid():
+        return _render_detail(request, callback, status=422, reassign_form=form, open_panel="reassign")
+    try:
+        callback_reassign(
+            user=request.user, callback=callback, reason=form.cleaned_data["reason"],
+            department=form.cleaned_data["department"], assignee=form.cleaned_data["assignee"],
+        )
+    except DomainError as exc:
+        form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+        return _render_detail(request, callback, status=422, reassign_form=form, open_panel="reassign")
+    message = _("The callback request was passed on.")
+    # The user may no longer see it (another department): then go back to the queue.
+    try:
+        access_callback(request.user, pk)
+    except Http404:
+        messages.success(request, message)
+        if _fragment(request):
+            response = TemplateResponse(request, "callbacks/detail.html#gone", {"message": message})
+            response["HX-Redirect"] = reverse("callbacks:queue")
+            return response
+        return redirect("callbacks:queue")
+    return _done(request, pk, message)
+
+
+# --- create ------------------------------------------------------------------------------
+
+
+def _default_phone(customer) -> str:
+    if customer is None:
+        return ""
+    address = (
+        DigitalAddress.objects.filter(customer=customer, kind=AddressKind.PHONE).order_by("-is_default", "pk").first()
+    )
+    return address.display if address else ""
+
+
+def _form_context(form, *, department=None, **extra) -> dict:
+    return {
+        "form": form, "guide_url": department_guide_url(department),
+        "colleagues_url": reverse("callbacks:colleague_options"), **extra,
+    }
+
+
+def _selected_department(form):
+    if form.is_bound:
+        value = form.data.get(form.add_prefix("target_department"))
+    else:
+        value = form.initial.get("target_department")
+    if isinstance(value, Department):
+        return value
+    if value and str(value).isdigit():
+        return Department.objects.filter(pk=value, is_active=True).first()
+    return None
+
+
+@require_http_methods(["GET", "POST"])
+@role_required(*KCC)
+def create(request):
+    """A callback request without closing a contact: for a chosen customer (?customer=<id>,
+    from the customer's timeline) or an anonymous caller."""
+    raw_customer = request.POST.get("customer") if request.method == "POST" else request.GET.get("customer")
+    customer = None
+    if raw_customer:
+        customer = access_customer(request.user, raw_customer, purpose=Purpose.CALLBACK, context="terugbelverzoek maken")
+    if request.method == "POST":
+        form = CallbackForm(request.POST, customer=customer)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                callback = callback_create(user=request.user, customer=customer, **data)
+            except DomainError as exc:
+                form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+            else:
+                messages.success(request, _("Callback request made for %(department)s, deadline %(deadline)s.") % {
+                    "department": callback.target_department.name, "deadline": callback.deadline.strftime("%d-%m-%Y"),
+                })
+                return redirect("callbacks:detail", pk=callback.pk)
+    else:
+        form = CallbackForm(customer=customer, initial={"phone": _default_phone(customer)})
+    context = _form_context(form, department=_selected_department(form), customer=customer, contact=None)
+    return TemplateResponse(request, "callbacks/create.html", context, status=422 if form.errors else 200)
+
+
+@require_http_methods(["GET", "POST"])
+@role_required(*KCC)
+def create_from_contact(request, contact_pk):
+    """Close a contact with the outcome "callback" and make the callback request: one form,
+    one transaction. The inbox's close screen redirects here for that outcome."""
+    from channels.access import access_contact
+
+    contact = access_contact(request.user, contact_pk)
+    customer = contact.customer
+    existing = contact.callbacks.first()
+    if existing is not None:
+        messages.info(request, _("A callback request was already made for this contact."))
+        return redirect("callbacks:detail", pk=existing.pk)
+    if request.method == "POST":
+        form = CallbackForm(request.POST, customer=customer)
+        if form.is_valid():
+            try:
+                with transaction.atomic():
+                    callback = callback_create_from_contact(user=request.user, contact=contact, customer=customer, **form.cleaned_data)
+            except DomainError as exc:
+                form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+            else:
+                messages.success(request, _("Contact closed and callback request made for %(department)s, deadline %(deadline)s.") % {
+                    "department": callback.target_department.name, "deadline": callback.deadline.strftime("%d-%m-%Y"),
+                })
+                return redirect("callbacks:detail", pk=callback.pk)
+    else:
+        phone = _default_phone(customer) or getattr(contact, "caller_address", "") or ""
+        form = CallbackForm(
+            customer=customer,
+            initial={
+                "phone": phone, "question": contact.question or contact.subject,
+                "target_department": contact.topic_department_id,
+            },
+        )
+    if customer is not None:
+        processing_log_record(user=request.user, customers=[customer], action=LogAction.VIEW, purpose=Purpose.CALLBACK, context=f"klantcontact {contact.pk} afsluiten met terugbelverzoek")
+    context = _form_context(form, department=_selected_department(form), customer=customer, contact=contact)
+    return TemplateResponse(request, "callbacks/create.html", context, status=422 if form.errors else 200)
+
+
+@require_GET
+@role_required(*STAFF)
+def colleague_options(request):
+    """htmx: the colleague options (and the department guide link) for the chosen department."""
+    raw = request.GET.get("target_department") or request.GET.get("reassign-department") or request.GET.get("department") or ""
+    department = Department.objects.filter(pk=raw, is_active=True).first() if raw.isdigit() else None
+    return TemplateResponse(
+        request, "callbacks/create.html#colleague_options",
+        {
+            "choices": colleague_choices(department) if department else colleague_choices(None)[:1],
+            "guide_url": department_guide_url(department), "oob": bool(request.GET.get("guide")),
+        },
+    )
+
+
+# --- overview ----------------------------------------------------------------------------
+
+PERIODS = (7, 30, 90)
+
+
+@require_GET
+@role_required(Role.TEAMLEAD, Role.MANAGER)
+def overview(request):
+    try:
+        period = int(request.GET.get("periode", 30))
+    except ValueError:
+        period = 30
+    if period not in PERIODS:
+        period = 30
+    data = department_overview(user=request.user, period_days=period)
+    context = {**data, "periods": PERIODS, "own_departments": department_ids(request.user, Role.MANAGER)}
+    template = "callbacks/overview.html#table" if _fragment(request) else "callbacks/overview.html"
+    return _vary(TemplateResponse(request, template, context))
