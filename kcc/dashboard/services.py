@@ -1,0 +1,420 @@
+"""The metrics jobs: compute the daily facts in the database and write them per day partition.
+
+Invariants
+----------
+* A fact row is a pure function of the source rows of its day (contacts and transfers by the
+  local day the contact started; callbacks by deadline). Recomputing a day therefore always
+  gives the same rows, however often and in whatever order it runs.
+* A day partition is replaced in one transaction (delete the days' facts, INSERT ... SELECT the
+  new ones), under a row lock on the JobState row: concurrent runs serialise per chunk and the
+  unique keys are never contested.
+* The watermark moves only after every chunk of a run has been written. A run that dies halfway
+  leaves some days recomputed and the watermark where it was; the next run recomputes all of
+  them again and ends with exactly the facts of a clean run.
+* Rows changed in a transaction that committed after a run started are not lost: the next run
+  reads from the previous run's start minus WATERMARK_OVERLAP.
+
+Dirty days
+----------
+* A changed contact dirties its own day and the REPEAT_WINDOW_DAYS days before it: whether an
+  earlier FCR contact was a repeat depends on contacts up to 7 days later.
+* A new transfer, or one marked 'not for us', dirties its contact's day.
+* A changed callback request dirties its deadline; every deadline that still had open requests
+  is recomputed too, so a request whose deadline moved does not linger on its old day.
+* Deleted contacts and callbacks dirty nothing: their facts survive (retention, erasure).
+"""
+
+import logging
+import time as _time
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from django.db import connection, transaction
+from django.db.models import (
+    Case,
+    Count,
+    F,
+    IntegerField,
+    Max,
+    Min,
+    OuterRef,
+    Q,
+    Subquery,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+
+from channels.models import Contact, Transfer
+
+from .constants import (
+    CHUNK_DAYS,
+    HANDLE_BUCKET_EDGES,
+    HANDLE_BUCKET_FIELDS,
+    JOB_METRICS,
+    METRICS_TZ,
+    REPEAT_WINDOW_DAYS,
+    WATERMARK_OVERLAP,
+)
+from .definitions import METRICS_VERSION
+from .expressions import HandleSeconds
+from .models import CallbackFact, ContactFact, JobState, TransferFact
+from .predicates import (
+    agent_expression,
+    base_q,
+    closed_q,
+    fcr_q,
+    handle_time_q,
+    inbound_q,
+    later_contact_exists,
+    local_day,
+    reason_category_expression,
+    started_between,
+)
+
+logger = logging.getLogger(__name__)
+
+OUTCOME_FIELDS = (
+    "resolved", "resolved_after_consult", "transferred", "callback", "referred", "customer_will_call_back", "disconnected",
+)
+
+
+@dataclass(frozen=True)
+class RunResult:
+    kind: str  # "incremental" | "rebuild"
+    contact_days: int
+    callback_days: int
+    duration_ms: int
+
+
+# --- SQL building ----------------------------------------------------------------------------
+
+
+def _compile(qs) -> tuple[str, tuple]:
+    sql, params = qs.query.sql_with_params()
+    return sql, tuple(params)
+
+
+def _count_if(condition: str) -> str:
+    if connection.vendor == "postgresql":
+        return f"COUNT(*) FILTER (WHERE {condition})"
+    return f"SUM(CASE WHEN {condition} THEN 1 ELSE 0 END)"
+
+
+def _bucket_sql(column: str) -> str:
+    """Histogram bucket index of an integer column of seconds (NULL stays NULL)."""
+    if connection.vendor == "postgresql":
+        edges = ",".join(str(e) for e in HANDLE_BUCKET_EDGES)
+        return f"(width_bucket({column}, ARRAY[{edges}]::integer[]) - 1)"
+    whens = " ".join(f"WHEN {column} < {edge} THEN {i - 1}" for i, edge in enumerate(HANDLE_BUCKET_EDGES) if i > 0)
+    return f"(CASE WHEN {column} IS NULL THEN NULL {whens} ELSE {len(HANDLE_BUCKET_EDGES) - 1} END)"
+
+
+def contact_rows_queryset(day_from: date, day_to: date):
+    """One row per inbound contact that started on a local day in [day_from, day_to], with its
+    fact key and per-contact flags. Every flag is computed in the database."""
+    transfers = Transfer.objects.filter(contact=OuterRef("pk")).order_by().values("contact").annotate(n=Count("pk")).values("n")
+    misroutes = (
+        Transfer.objects.filter(contact=OuterRef("pk"), not_for_us_at__isnull=False)
+        .order_by().values("contact").annotate(n=Count("pk")).values("n")
+    )
+    return (
+        Contact.objects.filter(inbound_q(), started_between(day_from, day_to))
+        .order_by()
+        .annotate(k_day=local_day(), k_dept=F("topic_department"), k_channel=F("channel"), k_agent=agent_expression())
+        .annotate(
+            is_closed=Case(When(closed_q(), then=Value(1)), default=Value(0), output_field=IntegerField()),
+            is_base=Case(When(base_q(), then=Value(1)), default=Value(0), output_field=IntegerField()),
+            k_outcome=Case(When(closed_q(), then=F("outcome")), default=Value("")),
+            is_fcr=Case(When(fcr_q(), then=Value(1)), default=Value(0), output_field=IntegerField()),
+            # CASE guarantees the order of evaluation: the EXISTS only runs for FCR contacts.
+            is_fcr_adj=Case(
+                When(fcr_q(), then=Case(When(~later_contact_exists("k_day"), then=Value(1)), default=Value(0))),
+                default=Value(0),
+                output_field=IntegerField(),
+            ),
+            n_tr=Case(When(base_q(), then=Coalesce(Subquery(transfers), Value(0))), default=Value(0), output_field=IntegerField()),
+            n_mr=Case(When(base_q(), then=Coalesce(Subquery(misroutes), Value(0))), default=Value(0), output_field=IntegerField()),
+            hs=Case(When(handle_time_q(), then=HandleSeconds("answered_at", "ended_at")), default=None, output_field=IntegerField()),
+        )
+        .values("k_day", "k_dept", "k_channel", "k_agent", "is_closed", "is_base", "k_outcome", "is_fcr", "is_fcr_adj", "n_tr", "n_mr", "hs")
+    )
+
+
+CONTACT_FACT_COLUMNS = (
+    "day", "department_id", "channel", "agent_id",
+    "inbound", "closed", "base", *OUTCOME_FIELDS, "fcr", "fcr_adjusted", "transfers", "misroutes",
+    "handle_count", "handle_sum", "handle_min", "handle_max", *HANDLE_BUCKET_FIELDS,
+)
+
+
+def contact_facts_select(day_from: date, day_to: date) -> tuple[str, tuple]:
+    """SELECT producing the ContactFact rows (in CONTACT_FACT_COLUMNS order) for a day range."""
+    inner_sql, inner_params = _compile(contact_rows_queryset(day_from, day_to))
+    outcome_cols, outcome_params = [], []
+    for outcome in OUTCOME_FIELDS:
+        outcome_cols.append(f"{_count_if('c.k_outcome = %s')} AS {outcome}")
+        outcome_params.append(outcome)
+    hist_cols = [f"{_count_if(f'c.hb = {i}')} AS {name}" for i, name in enumerate(HANDLE_BUCKET_FIELDS)]
+    select = ",\n  ".join(
+        [
+            "c.k_day", "c.k_dept", "c.k_channel", "c.k_agent",
+            "COUNT(*) AS inbound", "SUM(c.is_closed) AS closed", "SUM(c.is_base) AS base",
+            *outcome_cols,
+            "SUM(c.is_fcr) AS fcr", "SUM(c.is_fcr_adj) AS fcr_adjusted", "SUM(c.n_tr) AS transfers", "SUM(c.n_mr) AS misroutes",
+            "COUNT(c.hs) AS handle_count", "COALESCE(SUM(c.hs), 0) AS handle_sum", "MIN(c.hs) AS handle_min", "MAX(c.hs) AS handle_max",
+            *hist_cols,
+        ]
+    )
+    # Only constant identifiers and compiled querysets are pasted in; every value is a parameter.
+    sql = (
+        f"SELECT\n  {select}\nFROM (SELECT r.*, {_bucket_sql('r.hs')} AS hb FROM ({inner_sql}) r) c\n"  # noqa: S608
+        "GROUP BY c.k_day, c.k_dept, c.k_channel, c.k_agent"
+    )
+    return sql, (*outcome_params, *inner_params)
+
+
+def transfer_facts_queryset(day_from: date, day_to: date):
+    """TransferFact rows for a day range: transfers of the contacts in the base, by the contact's
+    day and channel, the receiving department, the reason category and (if misrouted) the
+    correct department."""
+    return (
+        Transfer.objects.filter(started_between(day_from, day_to, prefix="contact__"), base_q("contact__"))
+        .order_by()
+        .annotate(
+            k_day=local_day("contact__started_at"),
+            k_channel=F("contact__channel"),
+            k_to=F("to_department"),
+            k_cat=reason_category_expression(),
+            k_correct=Case(When(not_for_us_at__isnull=False, then=F("correct_department")), default=None, output_field=IntegerField()),
+        )
+        .values("k_day", "k_channel", "k_to", "k_cat", "k_correct")
+        .annotate(transfers=Count("pk"), misroutes=Count("pk", filter=Q(not_for_us_at__isnull=False)))
+    )
+
+
+TRANSFER_FACT_COLUMNS = ("day", "channel", "to_department_id", "reason_category", "correct_department_id", "transfers", "misroutes")
+
+
+def callback_facts_queryset(day_from: date, day_to: date):
+    """CallbackFact rows for deadlines in [day_from, day_to]. Done on time: done or finally
+    unreachable with the local date of closing on or before the deadline."""
+    from callbacks.constants import ACTIVE_STATUSES, HANDLED_STATUSES, CallbackStatus
+    from callbacks.models import CallbackRequest
+
+    handled = Q(status__in=sorted(HANDLED_STATUSES))
+    return (
+        CallbackRequest.objects.filter(deadline__gte=day_from, deadline__lte=day_to)
+        .order_by()
+        .annotate(closed_day=local_day("closed_at"))
+        .values(k_deadline=F("deadline"), k_dept=F("target_department"))
+        .annotate(
+            due=Count("pk", filter=~Q(status=CallbackStatus.CANCELLED)),
+            on_time=Count("pk", filter=handled & Q(closed_day__lte=F("deadline"))),
+            late=Count("pk", filter=handled & Q(closed_day__gt=F("deadline"))),
+            unreachable=Count("pk", filter=Q(status=CallbackStatus.UNREACHABLE)),
+            open=Count("pk", filter=Q(status__in=sorted(ACTIVE_STATUSES))),
+            cancelled=Count("pk", filter=Q(status=CallbackStatus.CANCELLED)),
+        )
+    )
+
+
+CALLBACK_FACT_COLUMNS = ("deadline", "department_id", "due", "on_time", "late", "unreachable", "open", "cancelled")
+
+
+def _insert_select(table: str, columns: tuple[str, ...], select_sql: str, params: tuple, now: datetime) -> int:
+    """INSERT INTO table (columns, version, computed_at) SELECT * , version, now FROM (select)."""
+    qn = connection.ops.quote_name
+    cols = ", ".join(qn(c) for c in (*columns, "version", "computed_at"))
+    sql = f"INSERT INTO {qn(table)} ({cols}) SELECT s.*, %s, %s FROM ({select_sql}) s"  # noqa: S608 - identifiers are constants
+    # Placeholders of the outer SELECT come before those of the inner query in the SQL text.
+    all_params = (METRICS_VERSION, connection.ops.adapt_datetimefield_value(now), *params)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, all_params)
+        return cursor.rowcount
+
+
+def _ordered_select(qs, keys: tuple[str, ...], aggregates: tuple[str, ...]) -> tuple[str, tuple]:
+    """Wrap a values()+annotate() queryset so its columns come out in a known order."""
+    sql, params = _compile(qs)
+    qn = connection.ops.quote_name
+    cols = ", ".join(f"q.{qn(c)}" for c in (*keys, *aggregates))
+    return f"SELECT {cols} FROM ({sql}) q", params  # noqa: S608 - a compiled queryset, values are parameters
+
+
+# --- partitions ------------------------------------------------------------------------------
+
+
+def _lock_job() -> JobState:
+    """Row lock on the job's state: serialises the writers of fact partitions (no-op on SQLite,
+    whose IMMEDIATE transactions already serialise writers)."""
+    return JobState.objects.select_for_update().get(name=JOB_METRICS)
+
+
+def contact_days_write(*, day_from: date, day_to: date, now: datetime) -> int:
+    """Replace the contact and transfer facts of the days [day_from, day_to] in one transaction.
+    Returns the number of contact fact rows written."""
+    with transaction.atomic():
+        _lock_job()
+        ContactFact.objects.filter(day__gte=day_from, day__lte=day_to)._raw_delete(connection.alias)
+        TransferFact.objects.filter(day__gte=day_from, day__lte=day_to)._raw_delete(connection.alias)
+        sql, params = contact_facts_select(day_from, day_to)
+        written = _insert_select(ContactFact._meta.db_table, CONTACT_FACT_COLUMNS, sql, params, now)
+        tsql, tparams = _ordered_select(
+            transfer_facts_queryset(day_from, day_to), ("k_day", "k_channel", "k_to", "k_cat", "k_correct"), ("transfers", "misroutes")
+        )
+        _insert_select(TransferFact._meta.db_table, TRANSFER_FACT_COLUMNS, tsql, tparams, now)
+    return written
+
+
+def callback_days_write(*, day_from: date, day_to: date, now: datetime) -> int:
+    """Replace the callback facts of the deadlines [day_from, day_to] in one transaction."""
+    with transaction.atomic():
+        _lock_job()
+        CallbackFact.objects.filter(deadline__gte=day_from, deadline__lte=day_to)._raw_delete(connection.alias)
+        sql, params = _ordered_select(
+            callback_facts_queryset(day_from, day_to), ("k_deadline", "k_dept"), ("due", "on_time", "late", "unreachable", "open", "cancelled")
+        )
+        return _insert_select(CallbackFact._meta.db_table, CALLBACK_FACT_COLUMNS, sql, params, now)
+
+
+def day_ranges(days, max_len: int = CHUNK_DAYS) -> list[tuple[date, date]]:
+    """Group days into contiguous ranges of at most max_len days, in date order."""
+    ranges: list[tuple[date, date]] = []
+    for day in sorted(set(days)):
+        if ranges and day == ranges[-1][1] + timedelta(days=1) and (day - ranges[-1][0]).days < max_len:
+            ranges[-1] = (ranges[-1][0], day)
+        else:
+            ranges.append((day, day))
+    return ranges
+
+
+def _span_ranges(day_from: date, day_to: date, max_len: int = CHUNK_DAYS) -> list[tuple[date, date]]:
+    ranges, start = [], day_from
+    while start <= day_to:
+        end = min(day_to, start + timedelta(days=max_len - 1))
+        ranges.append((start, end))
+        start = end + timedelta(days=1)
+    return ranges
+
+
+def _callbacks_available() -> bool:
+    """The callbacks app's tables exist (its migration ran). The dashboard reads it lazily."""
+    try:
+        from callbacks.models import CallbackRequest
+    except ImportError:
+        return False
+    return CallbackRequest._meta.db_table in connection.introspection.table_names()
+
+
+# --- dirty days ------------------------------------------------------------------------------
+
+
+def dirty_contact_days(since: datetime) -> set[date]:
+    """Days whose contact or transfer facts may have changed since `since`."""
+    changed = set(
+        Contact.objects.filter(updated_at__gt=since).annotate(d=local_day()).order_by().values_list("d", flat=True).distinct()
+    )
+    days = {d - timedelta(days=back) for d in changed for back in range(REPEAT_WINDOW_DAYS + 1)}
+    days |= set(
+        Transfer.objects.filter(Q(created_at__gt=since) | Q(not_for_us_at__gt=since))
+        .annotate(d=local_day("contact__started_at"))
+        .order_by()
+        .values_list("d", flat=True)
+        .distinct()
+    )
+    return days
+
+
+def dirty_callback_days(since: datetime) -> set[date]:
+    from callbacks.models import CallbackRequest
+
+    days = set(CallbackRequest.objects.filter(updated_at__gt=since).order_by().values_list("deadline", flat=True).distinct())
+    days |= set(CallbackFact.objects.filter(open__gt=0).order_by().values_list("deadline", flat=True).distinct())
+    return days
+
+
+# --- the jobs --------------------------------------------------------------------------------
+
+
+def _job_state() -> JobState:
+    state, _ = JobState.objects.get_or_create(name=JOB_METRICS)
+    return state
+
+
+def _record_failure(exc: BaseException) -> None:
+    JobState.objects.filter(name=JOB_METRICS).update(last_error=f"{type(exc).__name__}: {exc}"[:2000], last_error_at=timezone.now())
+
+
+def _run(kind: str, contact_ranges, callback_ranges, *, started: datetime, new_watermark: datetime | None) -> RunResult:
+    t0 = _time.monotonic()
+    JobState.objects.filter(name=JOB_METRICS).update(last_started_at=started)
+    try:
+        for day_from, day_to in contact_ranges:
+            contact_days_write(day_from=day_from, day_to=day_to, now=started)
+        for day_from, day_to in callback_ranges:
+            callback_days_write(day_from=day_from, day_to=day_to, now=started)
+    except BaseException as exc:
+        _record_failure(exc)
+        raise
+    duration_ms = int((_time.monotonic() - t0) * 1000)
+    n_contact = sum((b - a).days + 1 for a, b in contact_ranges)
+    n_callback = sum((b - a).days + 1 for a, b in callback_ranges)
+    with transaction.atomic():
+        state = _lock_job()
+        update = {
+            "last_success_at": started, "last_duration_ms": duration_ms, "last_days": n_contact + n_callback,
+            "last_error": "", "last_error_at": None,
+        }
+        if new_watermark is not None and (state.watermark is None or new_watermark > state.watermark):
+            update["watermark"] = new_watermark
+        # A slower run that started earlier must not make the figures look older than they are.
+        if state.last_success_at and state.last_success_at > started:
+            update.pop("last_success_at")
+        JobState.objects.filter(pk=state.pk).update(**update)
+    logger.info("metrics %s: %s contact days, %s callback days in %s ms", kind, n_contact, n_callback, duration_ms)
+    return RunResult(kind, n_contact, n_callback, duration_ms)
+
+
+def metrics_rebuild(*, date_from: date | None = None, now: datetime | None = None) -> RunResult:
+    """Recompute every fact from `date_from` (default: the first day with a contact or deadline)
+    up to the last day with data. Facts before `date_from` are kept: they may describe contacts
+    that have since been removed under the retention rules.
+
+    Without `date_from` the run covers every change, so it also moves the watermark.
+    """
+    started = now or timezone.now()
+    _job_state()
+    today = timezone.localdate(started, METRICS_TZ)
+    bounds = Contact.objects.filter(inbound_q()).aggregate(first=Min("started_at"), last=Max("started_at"))
+    contact_ranges: list[tuple[date, date]] = []
+    start = date_from or (timezone.localtime(bounds["first"], METRICS_TZ).date() if bounds["first"] else None)
+    if start is not None:
+        last = max(today, timezone.localtime(bounds["last"], METRICS_TZ).date() if bounds["last"] else today)
+        contact_ranges = _span_ranges(start, last)
+    callback_ranges: list[tuple[date, date]] = []
+    if _callbacks_available():
+        from callbacks.models import CallbackRequest
+
+        cb = CallbackRequest.objects.aggregate(first=Min("deadline"), last=Max("deadline"))
+        start = date_from or cb["first"]
+        if start is not None:
+            callback_ranges = _span_ranges(start, max(today, cb["last"] or today))
+    watermark = started - WATERMARK_OVERLAP if date_from is None else None
+    return _run("rebuild", contact_ranges, callback_ranges, started=started, new_watermark=watermark)
+
+
+def metrics_refresh(*, now: datetime | None = None) -> RunResult:
+    """The incremental job: recompute only the days touched since the last run. The first run
+    (no watermark yet) is a full rebuild."""
+    started = now or timezone.now()
+    state = _job_state()
+    if state.watermark is None:
+        return metrics_rebuild(now=started)
+    since = state.watermark
+    contact_days = dirty_contact_days(since)
+    callback_days = dirty_callback_days(since) if _callbacks_available() else set()
+    return _run(
+        "incremental", day_ranges(contact_days), day_ranges(callback_days), started=started, new_watermark=started - WATERMARK_OVERLAP
+    )
