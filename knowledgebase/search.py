@@ -36,6 +36,8 @@ MAX_TOKENS = 12
 RANK_WEIGHTS = [0.05, 0.25, 0.6, 1.0]
 # Strength of the usage boost: score * (1 + USAGE_BOOST * ln(1 + uses in the window)).
 USAGE_BOOST = 0.15
+# Suggestions scoring below this share of the best suggestion are left out.
+SUGGEST_RELATIVE_FLOOR = 0.3
 
 
 def clean_query(text: str) -> str:
@@ -221,7 +223,9 @@ def _fallback_search(qs: QuerySet, tokens: list[str], *, typo: bool, candidates:
         score, matched = 0.0, 0
         for stem in stems:
             hit = 0.0
-            if re.search(rf"\b{re.escape(stem)}", title):
+            if title.startswith(stem):
+                hit = 1.5
+            elif re.search(rf"\b{re.escape(stem)}", title):
                 hit = 1.0
             elif stem in meta:
                 hit = 0.6
@@ -285,4 +289,10 @@ def suggest_articles(qs: QuerySet, text: str, *, limit: int = 5) -> list[Article
         scored = _pg_search(qs, text, tokens, typo=typo, candidates=max(limit * 3, 15))
     else:
         scored = _fallback_search(qs, tokens, typo=typo, candidates=max(limit * 3, 15))
-    return [a for a, _, _ in _apply_usage(scored)[:limit]]
+    ranked = _apply_usage(scored)
+    if not ranked:
+        return []
+    # A long description matches many articles on one common word; keep only suggestions
+    # that are reasonably close to the best one.
+    floor = ranked[0][1] * SUGGEST_RELATIVE_FLOOR
+    return [a for a, s, _ in ranked[:limit] if s >= floor]

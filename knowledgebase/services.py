@@ -10,6 +10,7 @@ Invariants:
 * Read receipts are per version: flagging a newer version as mandatory asks everyone again.
 """
 
+import logging
 from datetime import date, timedelta
 
 from django.conf import settings
@@ -38,6 +39,8 @@ from .constants import (
 )
 from .models import Article, ArticleFeedback, ArticleVersion, DepartmentGuide, ReadReceipt, Tag
 from .rendering import markdown_to_text, render_markdown
+
+logger = logging.getLogger(__name__)
 
 CONTENT_FIELDS = ("title", "kind", "question", "body", "audience", "owner_department", "synonyms", "tags", "related", "review_by")
 
@@ -353,10 +356,19 @@ def feedback_create(*, user, article: Article, kind: str, note: str) -> ArticleF
         article=article, version=article.current_version, department=article.owner_department,
         kind=kind, note=note[:4000], created_by=user,
     )
+    transaction.on_commit(lambda: _queue_feedback_notification(feedback.pk))
+    return feedback
+
+
+def _queue_feedback_notification(feedback_id: int) -> None:
+    """After commit: the feedback is stored whatever happens here, so a broker outage must
+    not turn the agent's request into an error page."""
     from .tasks import feedback_notify_task
 
-    transaction.on_commit(lambda: feedback_notify_task.delay(feedback.pk))
-    return feedback
+    try:
+        feedback_notify_task.delay(feedback_id)
+    except Exception:  # noqa: BLE001 - logged; the department still sees it in its list
+        logger.exception("could not queue feedback notification %s", feedback_id)
 
 
 def feedback_notify(*, feedback: ArticleFeedback) -> bool:
