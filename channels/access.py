@@ -7,7 +7,7 @@ from django.http import Http404
 from kcc.core.access import department_ids, has_role, is_kcc
 from kcc.core.constants import Role
 
-from .models import Contact
+from .models import Attachment, Contact, Transfer
 
 
 def contact_scope(user) -> QuerySet[Contact]:
@@ -37,3 +37,37 @@ def access_contact(user, pk, *, lock: bool = False, kcc_only: bool = False) -> C
 def customer_scope_via_transfers(user, deps: set[int]) -> Q:
     """Back-office staff may see residents whose contacts were transferred to them."""
     return Q(contacts__transfers__to_department__in=deps)
+
+
+def can_work_contacts(user) -> bool:
+    """KCC roles handle contacts (claim, reply, close); back-office staff only read theirs."""
+    return is_kcc(user)
+
+
+def transfer_scope(user) -> QuerySet[Transfer]:
+    """Transfers made to the departments in which the user is back office or manager."""
+    deps = department_ids(user, Role.BACKOFFICE, Role.MANAGER)
+    if not deps:
+        return Transfer.objects.none()
+    return Transfer.objects.filter(to_department__in=deps)
+
+
+def access_transfer(user, pk, *, lock: bool = False) -> Transfer:
+    """A transfer to one of the user's departments, or Http404 (also for forged ids)."""
+    qs = transfer_scope(user)
+    if lock:
+        qs = qs.select_for_update(of=("self",))
+    try:
+        return qs.select_related("contact", "to_department").get(pk=pk)
+    except (Transfer.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None
+
+
+def access_attachment(user, pk) -> Attachment:
+    """An attachment of a contact the user may see, or Http404."""
+    try:
+        attachment = Attachment.objects.select_related("message").get(pk=pk)
+    except (Attachment.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None
+    access_contact(user, attachment.message.contact_id)
+    return attachment

@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class ChannelsConfig(AppConfig):
@@ -10,8 +11,18 @@ class ChannelsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
+        from kcc.core import navigation
         from kcc.core.access import register_customer_scope
+        from kcc.core.constants import Role
+        from kcc.core.views import register_customer_timeline, register_home_section
 
         from .access import customer_scope_via_transfers
+        from .views import customer_timeline_context, home_section_context
 
         register_customer_scope(customer_scope_via_transfers)
+
+        navigation.register(_("Inbox"), "channels:inbox", {Role.AGENT, Role.TEAMLEAD}, order=10)
+        navigation.register(_("Phone call"), "channels:register_call", {Role.AGENT, Role.TEAMLEAD}, order=12)
+        navigation.register(_("Transferred to us"), "channels:transfers_received", {Role.BACKOFFICE, Role.MANAGER}, order=14)
+        register_home_section("channels/home_section.html", {Role.AGENT, Role.TEAMLEAD}, home_section_context)
+        register_customer_timeline("channels/customer_timeline.html", customer_timeline_context)

@@ -225,6 +225,9 @@ class Transfer(models.Model):
             ),
         ]
 
+    def __str__(self):
+        return f"#{self.contact_id} → {self.to_department_id}"
+
     @property
     def is_misrouted(self) -> bool:
         return self.not_for_us_at is not None
@@ -243,6 +246,9 @@ class ContactArticle(models.Model):
         verbose_name = _("article used")
         verbose_name_plural = _("articles used")
         constraints = [models.UniqueConstraint(fields=["contact", "article"], name="contactarticle_unique")]
+
+    def __str__(self):
+        return f"#{self.contact_id} – {self.article_id}"
 
 
 from .models_ingestion import *  # noqa: E402,F401,F403

@@ -1,0 +1,263 @@
+"""Forms of the agent's screens. Domain rules live in the services; the forms parse input,
+resolve ids within the user's scope (a forged id is a validation error) and show the
+services' DomainErrors next to the right field."""
+
+import uuid
+from datetime import datetime
+
+from django import forms
+from django.contrib.auth import get_user_model
+from django.core import signing
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from kcc.core.access import customer_scope
+from kcc.core.constants import Role
+from kcc.core.forms import UtrechtFormMixin
+from kcc.core.models import Department, Membership
+
+from .access import contact_scope
+from .constants import Channel, ContactStatus, Outcome
+from .services import kcc_staff
+
+STARTED_SALT = "kcc.register_call.started"
+# A registration screen left open longer than this is treated as opened now.
+STARTED_MAX_AGE = 12 * 3600
+
+
+def active_departments():
+    return Department.objects.filter(is_active=True).order_by("name")
+
+
+class ColleagueChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        deps = sorted({m.department.name for m in obj.memberships.all()})
+        name = obj.get_full_name() or obj.get_username()
+        return f"{name} ({', '.join(deps)})" if deps else name
+
+
+def colleagues():
+    """Staff a call can be transferred to: back office, managers and KCC team leads."""
+    User = get_user_model()
+    ids = Membership.objects.filter(role__in=(Role.BACKOFFICE, Role.MANAGER, Role.TEAMLEAD), department__is_active=True).values("user_id")
+    return (
+        User.objects.filter(pk__in=ids, is_active=True)
+        .prefetch_related("memberships__department")
+        .order_by("first_name", "last_name", "username")
+    )
+
+
+class OutcomeFieldsMixin(forms.Form):
+    """Outcome, topic department, notes and the transfer target: shared by the close form on the
+    contact screen and the phone registration."""
+
+    outcome = forms.ChoiceField(label=_("Outcome"), choices=[("", "---------"), *Outcome.choices])
+    topic_department = forms.ModelChoiceField(
+        label=_("Topic department"), queryset=Department.objects.none(), required=False,
+        help_text=_("The department whose subject the question is about."),
+    )
+    notes = forms.CharField(label=_("Notes"), required=False, widget=forms.Textarea(attrs={"rows": 3}), max_length=5000)
+    transfer_to_department = forms.ModelChoiceField(
+        label=_("Transferred to department"), queryset=Department.objects.none(), required=False,
+        empty_label=_("— choose a department —"),
+    )
+    transfer_to_user = ColleagueChoiceField(
+        label=_("Transferred to colleague"), queryset=get_user_model().objects.none(), required=False,
+        empty_label=_("— no specific colleague —"),
+    )
+    transfer_reason = forms.CharField(
+        label=_("Reason for the transfer"), required=False, widget=forms.Textarea(attrs={"rows": 2}), max_length=2000,
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["topic_department"].queryset = active_departments()
+        self.fields["transfer_to_department"].queryset = active_departments()
+        self.fields["transfer_to_user"].queryset = colleagues()
+        self.fields["outcome"].widget.attrs["data-kcc-shortcut"] = "u"
+        self.fields["topic_department"].widget.attrs["data-kcc-shortcut"] = "a"
+
+    def clean(self):
+        data = super().clean()
+        outcome = data.get("outcome")
+        if outcome and outcome != Outcome.DISCONNECTED and not data.get("topic_department"):
+            self.add_error("topic_department", _("Choose the department the question is about."))
+        if outcome == Outcome.TRANSFERRED:
+            if not data.get("transfer_to_department") and not data.get("transfer_to_user"):
+                self.add_error("transfer_to_department", _("Choose the department or colleague you transferred to."))
+            if not (data.get("transfer_reason") or "").strip():
+                self.add_error("transfer_reason", _("Give the reason for the transfer."))
+        return data
+
+    def outcome_kwargs(self) -> dict:
+        d = self.cleaned_data
+        return {
+            "outcome": d["outcome"],
+            "topic_department": d.get("topic_department"),
+            "transfer_to_department": d.get("transfer_to_department"),
+            "transfer_to_user": d.get("transfer_to_user"),
+            "transfer_reason": d.get("transfer_reason") or "",
+        }
+
+
+class CloseForm(UtrechtFormMixin, OutcomeFieldsMixin):
+    question = forms.CharField(
+        label=_("Question"), required=False, widget=forms.Textarea(attrs={"rows": 3}), max_length=5000,
+        help_text=_("The resident's question in your words."),
+    )
+    field_order = ["outcome", "question", "topic_department", "notes", "transfer_to_department", "transfer_to_user", "transfer_reason"]
+
+
+class ReplyForm(UtrechtFormMixin, forms.Form):
+    text = forms.CharField(label=_("Your reply"), widget=forms.Textarea(attrs={"rows": 8}), max_length=20000)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["text"].widget.attrs["data-kcc-shortcut"] = "r"
+
+
+def started_token(at: datetime | None = None) -> str:
+    return signing.dumps((at or timezone.now()).timestamp(), salt=STARTED_SALT)
+
+
+class RegisterCallForm(UtrechtFormMixin, OutcomeFieldsMixin):
+    """One screen for the whole call: caller, question, department, outcome, notes."""
+
+    customer = forms.CharField(required=False, widget=forms.HiddenInput)
+    phone = forms.CharField(
+        label=_("Caller's phone number"), required=False, max_length=40,
+        help_text=_("Any notation, e.g. 06-12345678."),
+        widget=forms.TextInput(attrs={"autocomplete": "off", "inputmode": "tel"}),
+    )
+    question = forms.CharField(
+        label=_("Question"), widget=forms.Textarea(attrs={"rows": 3}), max_length=5000,
+        help_text=_("The resident's question in your words."),
+    )
+    subject = forms.CharField(
+        label=_("Subject"), required=False, max_length=255,
+        help_text=_("Short summary; taken from the question when left empty."),
+    )
+    case_reference = forms.CharField(label=_("Case number"), required=False, max_length=64)
+    call = forms.CharField(required=False, widget=forms.HiddenInput)
+    conversation = forms.UUIDField(required=False, widget=forms.HiddenInput)
+    started = forms.CharField(required=False, widget=forms.HiddenInput)
+
+    field_order = [
+        "phone", "question", "subject", "topic_department", "outcome", "notes",
+        "transfer_to_department", "transfer_to_user", "transfer_reason", "case_reference",
+    ]
+
+    def __init__(self, *args, user, **kwargs):
+        self.user = user
+        super().__init__(*args, **kwargs)
+        self.fields["question"].widget.attrs["data-kcc-shortcut"] = "v"
+
+    def clean_customer(self):
+        value = (self.cleaned_data.get("customer") or "").strip()
+        if not value:
+            return None
+        customer = customer_scope(self.user).filter(pk=value).first() if value.isdigit() else None
+        if customer is None:
+            raise forms.ValidationError(_("Choose the caller from the search results."))
+        return customer
+
+    def clean_call(self):
+        value = (self.cleaned_data.get("call") or "").strip()
+        if not value:
+            return None
+        contact = contact_scope(self.user).filter(pk=value, channel=Channel.PHONE).first() if value.isdigit() else None
+        if contact is None:
+            raise forms.ValidationError(_("This call is unknown."))
+        if contact.status == ContactStatus.CLOSED:
+            raise forms.ValidationError(_("This call has already been registered."))
+        return contact
+
+    def clean_started(self):
+        try:
+            ts = signing.loads(self.cleaned_data.get("started") or "", salt=STARTED_SALT, max_age=STARTED_MAX_AGE)
+            return datetime.fromtimestamp(float(ts), tz=timezone.get_current_timezone())
+        except (signing.BadSignature, TypeError, ValueError):
+            return None
+
+    def clean_conversation(self):
+        value = self.cleaned_data.get("conversation")
+        return value if isinstance(value, uuid.UUID) else None
+
+
+class IdListField(forms.Field):
+    """A list of ids from checkboxes. Whether they are in the user's scope is checked by the
+    view (404 for a forged id)."""
+
+    widget = forms.MultipleHiddenInput
+    default_error_messages = {"invalid": _("Invalid selection."), "required": _("Select at least one contact.")}
+
+    def to_python(self, value):
+        if not value:
+            return []
+        if isinstance(value, str):
+            value = [value]
+        try:
+            ids = sorted({int(v) for v in value})
+        except (TypeError, ValueError):
+            raise forms.ValidationError(self.error_messages["invalid"], code="invalid") from None
+        if len(ids) > 500 or any(i <= 0 for i in ids):
+            raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
+        return ids
+
+
+class StaffChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return obj.get_full_name() or obj.get_username()
+
+
+# Note on the form classes below: UtrechtFormMixin validates a bound form in its __init__, so
+# querysets are set in a base class that comes after it in the MRO (its __init__ runs first).
+
+
+class _AssignFields(forms.Form):
+    contacts = IdListField(label=_("Contacts"))
+    assignee = StaffChoiceField(
+        label=_("Assign to"), queryset=get_user_model().objects.none(), required=False,
+        empty_label=_("Nobody (back to the queue)"),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["assignee"].queryset = kcc_staff()
+
+
+class AssignForm(UtrechtFormMixin, _AssignFields):
+    pass
+
+
+class _NotForUsFields(forms.Form):
+    correct_department = forms.ModelChoiceField(
+        label=_("Right department"), queryset=Department.objects.none(),
+        help_text=_("Where should the resident have been transferred to?"),
+    )
+    note = forms.CharField(label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2}), max_length=2000)
+
+    def __init__(self, *args, exclude_department=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        qs = active_departments()
+        if exclude_department is not None:
+            qs = qs.exclude(pk=exclude_department.pk)
+        self.fields["correct_department"].queryset = qs
+
+
+class NotForUsForm(UtrechtFormMixin, _NotForUsFields):
+    pass
+
+
+class LinkCustomerForm(UtrechtFormMixin, forms.Form):
+    customer = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    add_address = forms.BooleanField(label=_("Add the address the resident used to this customer (unverified)"), required=False)
+
+
+class ArticleLinkForm(forms.Form):
+    article = forms.IntegerField(min_value=1)
+
+
+class MergeForm(UtrechtFormMixin, forms.Form):
+    source = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+    target = forms.IntegerField(widget=forms.HiddenInput, min_value=1)

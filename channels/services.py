@@ -1,0 +1,626 @@
+"""Write operations of the inbox. Views, admin, tasks and other apps all call these.
+
+Every service that changes a Contact also bumps ``Contact.updated_at``: the dashboard's
+incremental rollup and the inbox's ETag rely on it.
+
+Contract for other apps (callbacks, signals, dashboard):
+* ``contact_close(...)`` closes a contact with exactly one outcome (creates a Transfer for
+  ``transferred``);
+* ``contact_claim``, ``contact_assign``, ``contact_register_call``;
+* ``customer_merge`` plus ``register_merge_hook(fn)``: ``fn(*, user, source, target)`` runs inside
+  the merge transaction so that each app moves its own rows to the surviving customer.
+"""
+
+import uuid
+from collections.abc import Callable, Iterable
+from datetime import datetime
+
+from django.contrib.auth import get_user_model
+from django.db import transaction
+from django.db.models import Case, DateTimeField, F, Value, When
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from kcc.core.access import has_role, is_kcc
+from kcc.core.constants import AddressKind, LogAction, Purpose, Role
+from kcc.core.exceptions import DomainError
+from kcc.core.models import Customer, Department, DigitalAddress, Membership
+from kcc.core.normalize import try_normalize_phone
+from kcc.core.services import customer_address_add, customer_create, processing_log_record
+
+from .constants import SOCIAL_CHANNELS, Channel, ContactStatus, DeliveryStatus, Direction, Outcome
+from .models import Contact, ContactArticle, Message, Transfer
+
+# --- helpers ---------------------------------------------------------------------------
+
+
+def display_name(user) -> str:
+    if user is None:
+        return ""
+    return user.get_full_name() or user.get_username()
+
+
+def _require_kcc(user) -> None:
+    if not is_kcc(user):
+        raise DomainError(_("Only KCC staff can handle contacts."), code="forbidden")
+
+
+def _check_may_work(user, contact: Contact) -> None:
+    """A contact claimed by a colleague is theirs; only a team lead may act on it."""
+    if contact.assigned_to_id and contact.assigned_to_id != user.pk and not has_role(user, Role.TEAMLEAD):
+        raise DomainError(
+            _("%(name)s is handling this contact.") % {"name": display_name(contact.assigned_to)}, code="claimed"
+        )
+
+
+def _lock(contact_or_id) -> Contact:
+    pk = getattr(contact_or_id, "pk", contact_or_id)
+    try:
+        return Contact.objects.select_for_update(of=("self",)).select_related("assigned_to").get(pk=pk)
+    except (Contact.DoesNotExist, ValueError, TypeError):
+        raise DomainError(_("This contact does not exist."), code="not_found") from None
+
+
+def _survivor(customer: Customer | None) -> Customer | None:
+    """Follow merged_into to the surviving record (merges can chain)."""
+    seen = set()
+    while customer is not None and customer.merged_into_id and customer.pk not in seen:
+        seen.add(customer.pk)
+        customer = customer.merged_into
+    return customer
+
+
+def _active_department(department, *, field: str) -> Department | None:
+    if department is None:
+        return None
+    if not department.is_active:
+        raise DomainError(_("%(department)s is no longer active.") % {"department": department}, field=field)
+    return department
+
+
+# --- claim and assign ------------------------------------------------------------------
+
+
+@transaction.atomic
+def contact_claim(*, user, contact_id) -> Contact:
+    """Take an unassigned contact ("Pak op").
+
+    Race: two agents clicking at once both run one conditional UPDATE ... WHERE assigned_to IS
+    NULL. The database serialises them on the row lock; the second re-evaluates the WHERE
+    clause, matches nothing and is told who won. Works the same on SQLite and PostgreSQL.
+    Claiming a contact you already hold is a no-op.
+    """
+    _require_kcc(user)
+    now = timezone.now()
+    updated = (
+        Contact.objects.filter(pk=contact_id, assigned_to__isnull=True)
+        .exclude(status=ContactStatus.CLOSED)
+        .update(
+            assigned_to=user,
+            claimed_at=now,
+            status=Case(When(status=ContactStatus.NEW, then=Value(ContactStatus.OPEN)), default=F("status")),
+            answered_at=Coalesce(F("answered_at"), Value(now, output_field=DateTimeField())),
+            updated_at=now,
+        )
+    )
+    try:
+        contact = Contact.objects.select_related("assigned_to", "customer").get(pk=contact_id)
+    except (Contact.DoesNotExist, ValueError, TypeError):
+        raise DomainError(_("This contact does not exist."), code="not_found") from None
+    if updated:
+        return contact
+    if contact.status == ContactStatus.CLOSED:
+        raise DomainError(_("This contact is already closed."), code="closed")
+    if contact.assigned_to_id == user.pk:
+        return contact
+    raise DomainError(
+        _("%(name)s has already claimed this contact.") % {"name": display_name(contact.assigned_to)}, code="claimed"
+    )
+
+
+def kcc_staff():
+    """Active users who can be given contacts: KCC agents and team leads."""
+    User = get_user_model()
+    ids = Membership.objects.filter(role__in=(Role.AGENT, Role.TEAMLEAD), department__is_active=True).values("user_id")
+    return User.objects.filter(pk__in=ids, is_active=True).order_by("first_name", "last_name", "username")
+
+
+@transaction.atomic
+def contact_assign(*, user, contact_ids: Iterable, assignee) -> int:
+    """Team leads (re)assign one or many open contacts to an agent, or back to the queue
+    (``assignee=None``). All-or-nothing: a closed or unknown contact refuses the whole batch.
+    Returns the number of contacts assigned."""
+    if not has_role(user, Role.TEAMLEAD):
+        raise DomainError(_("Only team leads can assign contacts."), code="forbidden")
+    try:
+        ids = sorted({int(pk) for pk in contact_ids})
+    except (TypeError, ValueError):
+        raise DomainError(_("Select the contacts to assign."), field="contacts") from None
+    if not ids:
+        raise DomainError(_("Select the contacts to assign."), field="contacts")
+    if assignee is not None and not (assignee.is_active and kcc_staff().filter(pk=assignee.pk).exists()):
+        raise DomainError(_("Contacts can only be assigned to KCC staff."), field="assignee")
+    # Lock in id order so that two team leads assigning overlapping batches cannot deadlock.
+    contacts = list(Contact.objects.select_for_update().filter(pk__in=ids).order_by("pk"))
+    if len(contacts) != len(ids):
+        raise DomainError(_("One of the selected contacts does not exist."), field="contacts")
+    if any(c.status == ContactStatus.CLOSED for c in contacts):
+        raise DomainError(_("Closed contacts cannot be assigned."), field="contacts")
+    now = timezone.now()
+    if assignee is None:
+        status = Case(When(status=ContactStatus.OPEN, then=Value(ContactStatus.NEW)), default=F("status"))
+        changes = {"assigned_to": None, "claimed_at": None, "status": status}
+    else:
+        status = Case(When(status=ContactStatus.NEW, then=Value(ContactStatus.OPEN)), default=F("status"))
+        changes = {"assigned_to": assignee, "claimed_at": now, "status": status}
+    return Contact.objects.filter(pk__in=ids).update(**changes, updated_at=now)
+
+
+# --- close -----------------------------------------------------------------------------
+
+
+def _transfer_target(department, colleague) -> Department:
+    """The department a transfer goes to: the chosen one, or the colleague's department."""
+    department = _active_department(department, field="transfer_to_department")
+    if colleague is not None:
+        if not colleague.is_active:
+            raise DomainError(_("This colleague's account is not active."), field="transfer_to_user")
+        deps = list(
+            Membership.objects.filter(user=colleague, department__is_active=True)
+            .select_related("department")
+            .order_by("department__is_kcc", "department__name")
+        )
+        if not deps:
+            raise DomainError(_("This colleague does not belong to any department."), field="transfer_to_user")
+        if department is not None and department.pk not in {m.department_id for m in deps}:
+            raise DomainError(
+                _("%(name)s does not work at %(department)s.") % {"name": display_name(colleague), "department": department},
+                field="transfer_to_user",
+            )
+        return department or deps[0].department
+    if department is None:
+        raise DomainError(_("Choose the department or colleague you transferred to."), field="transfer_to_department")
+    return department
+
+
+@transaction.atomic
+def contact_close(
+    *,
+    user,
+    contact: Contact,
+    outcome: str,
+    notes: str = "",
+    question: str | None = None,
+    topic_department=None,
+    transfer_to_department=None,
+    transfer_to_user=None,
+    transfer_reason: str = "",
+) -> Contact:
+    """Close a contact with exactly one outcome.
+
+    * ``transferred`` needs a target department or colleague AND a reason; it creates a
+      Transfer (the colleague's department when only a colleague is named).
+    * A closed contact cannot be closed again (the row is locked, so two agents closing at once
+      get one success and one DomainError).
+    * Sets status closed, outcome, closed_by, ended_at (if not set by telephony) and
+      answered_at (if never set); assigns an unassigned contact to the closing agent.
+    * ``notes`` replaces the notes only when given; ``question`` when not None.
+    """
+    _require_kcc(user)
+    contact = _lock(contact)
+    if contact.status == ContactStatus.CLOSED:
+        raise DomainError(_("This contact is already closed."), code="closed")
+    _check_may_work(user, contact)
+    if outcome not in Outcome.values:
+        raise DomainError(_("Choose how the contact ended."), field="outcome")
+    topic_department = _active_department(topic_department, field="topic_department")
+    transfer_department = None
+    if outcome == Outcome.TRANSFERRED:
+        transfer_department = _transfer_target(transfer_to_department, transfer_to_user)
+        transfer_reason = (transfer_reason or "").strip()
+        if not transfer_reason:
+            raise DomainError(_("Give the reason for the transfer."), field="transfer_reason")
+
+    now = timezone.now()
+    fields = ["status", "outcome", "closed_by", "ended_at", "updated_at"]
+    contact.status = ContactStatus.CLOSED
+    contact.outcome = outcome
+    contact.closed_by = user
+    contact.ended_at = contact.ended_at or now
+    if contact.answered_at is None and outcome != Outcome.DISCONNECTED:
+        contact.answered_at = contact.claimed_at or now
+        fields.append("answered_at")
+    if contact.assigned_to_id is None:
+        contact.assigned_to = user
+        contact.claimed_at = contact.claimed_at or now
+        fields += ["assigned_to", "claimed_at"]
+    if notes and notes.strip():
+        contact.notes = notes.strip()
+        fields.append("notes")
+    if question is not None:
+        contact.question = question.strip()
+        fields.append("question")
+    if topic_department is None and transfer_department is not None and contact.topic_department_id is None:
+        topic_department = transfer_department
+    if topic_department is not None:
+        contact.topic_department = topic_department
+        fields.append("topic_department")
+    contact.save(update_fields=fields)
+    if transfer_department is not None:
+        Transfer.objects.create(
+            contact=contact, from_user=user, to_department=transfer_department, to_user=transfer_to_user, reason=transfer_reason
+        )
+    return contact
+
+
+# --- phone -----------------------------------------------------------------------------
+
+
+def _subject_from(question: str) -> str:
+    first = (question or "").strip().splitlines()[0] if (question or "").strip() else ""
+    return first if len(first) <= 80 else first[:79].rstrip() + "…"
+
+
+@transaction.atomic
+def contact_register_call(
+    *,
+    user,
+    customer: Customer | None,
+    question: str,
+    subject: str = "",
+    topic_department=None,
+    outcome: str,
+    notes: str = "",
+    phone: str = "",
+    conversation_key: uuid.UUID | None = None,
+    call_contact: Contact | None = None,
+    started_at: datetime | None = None,
+    case_reference: str = "",
+    transfer_to_department=None,
+    transfer_to_user=None,
+    transfer_reason: str = "",
+) -> Contact:
+    """Record one question of a phone call and close it with its outcome, in one go.
+
+    * ``call_contact``: the phone contact the telephony platform created for this call
+      (``external_id`` == call id); it is completed instead of creating a new one. A call that
+      was already registered is refused.
+    * ``conversation_key``: another question in the same call ("nog een vraag") shares the key.
+    * ``started_at``: when the agent opened the registration screen (the call was answered);
+      ended_at is now, so the handle time is the time on the screen.
+    * ``phone`` in any notation; stored as E.164 in ``caller_address``.
+    Validation failures roll back everything (DomainError with the field).
+    """
+    _require_kcc(user)
+    question = (question or "").strip()
+    if not question:
+        raise DomainError(_("Write down the resident's question."), field="question")
+    caller = ""
+    if phone and phone.strip():
+        caller = try_normalize_phone(phone)
+        if caller is None:
+            raise DomainError(_("Enter a valid phone number, for example 06-12345678."), field="phone")
+    customer = _survivor(customer)
+    subject = (subject or "").strip()[:255] or _subject_from(question)
+    now = timezone.now()
+    if started_at is None or started_at > now:
+        started_at = now
+
+    if call_contact is not None:
+        contact = _lock(call_contact)
+        if contact.channel != Channel.PHONE:
+            raise DomainError(_("This contact is not a phone call."), code="invalid")
+        if contact.status == ContactStatus.CLOSED:
+            raise DomainError(_("This call has already been registered."), code="closed")
+        _check_may_work(user, contact)
+        contact.customer = customer
+        contact.subject = subject
+        contact.question = question
+        contact.notes = (notes or "").strip()
+        contact.caller_address = caller or contact.caller_address
+        contact.case_reference = (case_reference or "").strip()[:64]
+        contact.assigned_to = contact.assigned_to or user
+        contact.claimed_at = contact.claimed_at or now
+        contact.answered_at = contact.answered_at or min(started_at, now)
+        if contact.status == ContactStatus.NEW:
+            contact.status = ContactStatus.OPEN
+        if conversation_key:
+            contact.conversation_key = conversation_key
+        contact.save(
+            update_fields=[
+                "customer", "subject", "question", "notes", "caller_address", "case_reference", "assigned_to",
+                "claimed_at", "answered_at", "status", "conversation_key", "updated_at",
+            ]
+        )
+    else:
+        contact = Contact.objects.create(
+            channel=Channel.PHONE,
+            direction=Direction.INBOUND,
+            customer=customer,
+            subject=subject,
+            question=question,
+            notes=(notes or "").strip(),
+            caller_address=caller,
+            case_reference=(case_reference or "").strip()[:64],
+            status=ContactStatus.OPEN,
+            assigned_to=user,
+            claimed_at=started_at,
+            started_at=started_at,
+            answered_at=started_at,
+            conversation_key=conversation_key or uuid.uuid4(),
+        )
+    if customer is not None:
+        processing_log_record(
+            user=user, customers=[customer], action=LogAction.CHANGE, purpose=Purpose.ANSWER_QUESTION, context=f"telefoongesprek {contact.pk}"
+        )
+    return contact_close(
+        user=user,
+        contact=contact,
+        outcome=outcome,
+        topic_department=topic_department,
+        transfer_to_department=transfer_to_department,
+        transfer_to_user=transfer_to_user,
+        transfer_reason=transfer_reason,
+    )
+
+
+# --- replies ---------------------------------------------------------------------------
+
+
+def _last_inbound(contact: Contact, *, channel=None) -> Message | None:
+    qs = contact.messages.filter(direction=Direction.INBOUND)
+    if channel:
+        qs = qs.filter(channel=channel)
+    return qs.order_by("-sent_at", "-id").first()
+
+
+def _prepare_reply(user, contact: Contact, text: str) -> tuple[Contact, str]:
+    _require_kcc(user)
+    text = (text or "").strip()
+    if not text:
+        raise DomainError(_("Write a reply first."), field="text")
+    if contact.status == ContactStatus.CLOSED:
+        raise DomainError(_("This contact is already closed."), code="closed")
+    _check_may_work(user, contact)
+    return contact, text
+
+
+def _after_reply(user, contact: Contact, now) -> None:
+    """The contact now waits for the resident; the replying agent holds it."""
+    fields = ["status", "updated_at"]
+    contact.status = ContactStatus.WAITING
+    if contact.assigned_to_id is None:
+        contact.assigned_to = user
+        contact.claimed_at = now
+        fields += ["assigned_to", "claimed_at"]
+    if contact.answered_at is None:
+        contact.answered_at = now
+        fields.append("answered_at")
+    contact.save(update_fields=fields)
+
+
+def contact_reply(*, user, contact: Contact, text: str) -> Message:
+    """Answer the resident on the contact's own channel.
+
+    * E-mail: stored as an outbound Message with its Message-ID, In-Reply-To, References and
+      the subject token, and sent after the commit (a failure is recorded on the message and
+      can be retried with ``message_resend``).
+    * Social: posted synchronously to the outbound adapter first; only a delivered reply is
+      stored. If the adapter is not configured or fails, a DomainError says so and nothing is
+      stored, so the view keeps the text in the form.
+    """
+    from . import outbound
+
+    if contact.channel == Channel.EMAIL:
+        with transaction.atomic():
+            locked, text = _prepare_reply(user, _lock(contact), text)
+            parent = _last_inbound(locked, channel=Channel.EMAIL)
+            message = outbound.email_reply_store(contact=locked, parent=parent, text=text, author=user)
+            _after_reply(user, locked, message.sent_at)
+            transaction.on_commit(lambda: outbound.email_deliver(message_id=message.pk))
+        return message
+    if contact.channel in SOCIAL_CHANNELS:
+        # Validate without holding a row lock during the HTTP call.
+        _prepare_reply(user, contact, text)
+        text = text.strip()
+        parent = _last_inbound(contact)
+        provider_id = outbound.social_send(contact=contact, parent=parent, text=text)
+        with transaction.atomic():
+            locked, text = _prepare_reply(user, _lock(contact), text)
+            now = timezone.now()
+            message = Message.objects.create(
+                contact=locked,
+                direction=Direction.OUTBOUND,
+                channel=locked.channel,
+                sender=display_name(user),
+                recipients=parent.sender_address if parent else "",
+                body_text=text,
+                provider_message_id=provider_id[:200],
+                sent_at=now,
+                author=user,
+                delivery_status=DeliveryStatus.SENT,
+            )
+            _after_reply(user, locked, now)
+        return message
+    raise DomainError(_("Contacts on this channel cannot be answered from the KCC."), code="channel")
+
+
+@transaction.atomic
+def message_resend(*, user, message: Message) -> Message:
+    """Send a failed e-mail reply again (after the commit)."""
+    from . import outbound
+
+    _require_kcc(user)
+    message = Message.objects.select_for_update().get(pk=message.pk)
+    if message.direction != Direction.OUTBOUND or message.channel != Channel.EMAIL:
+        raise DomainError(_("Only e-mail replies can be sent again."), code="invalid")
+    if message.delivery_status != DeliveryStatus.FAILED:
+        raise DomainError(_("This reply has not failed."), code="invalid")
+    message.delivery_status = DeliveryStatus.PENDING
+    message.delivery_error = ""
+    message.save(update_fields=["delivery_status", "delivery_error"])
+    Contact.objects.filter(pk=message.contact_id).update(updated_at=timezone.now())
+    transaction.on_commit(lambda: outbound.email_deliver(message_id=message.pk))
+    return message
+
+
+# --- knowledge -------------------------------------------------------------------------
+
+
+@transaction.atomic
+def contact_article_link(*, user, contact: Contact, article) -> ContactArticle:
+    """Record that `article` answered the contact's question; counts as usage of the article.
+    Marking the same article twice is a no-op."""
+    _require_kcc(user)
+    link, created = ContactArticle.objects.get_or_create(
+        contact=contact, article=article, defaults={"marked_by": user, "answered": True}
+    )
+    if created:
+        Contact.objects.filter(pk=contact.pk).update(updated_at=timezone.now())
+    return link
+
+
+# --- customer identity -----------------------------------------------------------------
+
+
+def contact_addresses(contact: Contact) -> list[tuple[str, str]]:
+    """(kind, normalised value) pairs the resident used on this contact: the e-mail sender,
+    the social handle or the caller's number."""
+    result = []
+    if contact.caller_address:
+        result.append((AddressKind.PHONE, contact.caller_address))
+    message = _last_inbound(contact)
+    if message is not None and message.sender_address:
+        if message.channel == Channel.EMAIL:
+            result.append((AddressKind.EMAIL, message.sender_address.lower()))
+        elif message.channel in SOCIAL_CHANNELS:
+            value = message.sender_address if ":" in message.sender_address else f"{message.channel}:{message.sender_address}"
+            result.append((AddressKind.SOCIAL, value))
+        elif message.channel == Channel.PHONE:
+            phone = try_normalize_phone(message.sender_address)
+            if phone:
+                result.append((AddressKind.PHONE, phone))
+    return list(dict.fromkeys(result))
+
+
+@transaction.atomic
+def contact_customer_link(*, user, contact: Contact, customer: Customer | None, add_address: bool = False) -> Contact:
+    """Link the contact to a customer (or unlink with None). With ``add_address`` the address
+    the resident used (e-mail, phone, handle) is added to the customer, unverified: only the
+    resident's confirmation makes it verified."""
+    _require_kcc(user)
+    contact = _lock(contact)
+    customer = _survivor(customer)
+    previous = contact.customer
+    contact.customer = customer
+    contact.save(update_fields=["customer", "updated_at"])
+    if customer is not None and add_address:
+        for kind, value in contact_addresses(contact):
+            if not DigitalAddress.objects.filter(kind=kind, value=value, customer=customer).exists():
+                customer_address_add(customer=customer, kind=kind, value=value)
+    touched = [c for c in (previous, customer) if c is not None]
+    if touched:
+        processing_log_record(
+            user=user, customers=touched, action=LogAction.CHANGE, purpose=Purpose.IDENTIFY, context=f"klantcontact {contact.pk} gekoppeld"
+        )
+    return contact
+
+
+@transaction.atomic
+def contact_customer_create(*, user, contact: Contact, email: str = "", phone: str = "", **fields) -> Customer:
+    """Create a customer from a contact and link them. Raises ValidationError per field."""
+    _require_kcc(user)
+    customer = customer_create(
+        user=user, purpose=Purpose.IDENTIFY, context=f"klantcontact {contact.pk}", email=email, phone=phone, **fields
+    )
+    contact_customer_link(user=user, contact=contact, customer=customer)
+    return customer
+
+
+MergeHook = Callable[..., None]
+_merge_hooks: list[MergeHook] = []
+
+
+def register_merge_hook(fn: MergeHook) -> None:
+    """Apps register ``fn(*, user, source, target)`` from AppConfig.ready(); it runs inside the
+    merge transaction, after the contacts moved and before ``source.merged_into`` is set, and
+    moves the app's own rows from ``source`` to ``target``. An exception aborts the merge."""
+    if fn not in _merge_hooks:
+        _merge_hooks.append(fn)
+
+
+@transaction.atomic
+def customer_merge(*, user, source: Customer, target: Customer) -> Customer:
+    """Merge the duplicate ``source`` into the surviving ``target`` (team leads only).
+
+    Moves all contacts and the digital addresses the survivor lacks, moves the BSN if only the
+    source has one, repoints earlier merges, runs the apps' merge hooks, marks the source
+    merged and writes a MERGE entry in the processing log for both. Refused when the two have
+    different BSNs (then they are different people) or either was merged already.
+    """
+    if not has_role(user, Role.TEAMLEAD):
+        raise DomainError(_("Only team leads can merge customers."), code="forbidden")
+    if source.pk == target.pk:
+        raise DomainError(_("Choose two different customers."), field="target")
+    locked = {c.pk: c for c in Customer.objects.select_for_update().filter(pk__in=[source.pk, target.pk]).order_by("pk")}
+    source, target = locked[source.pk], locked[target.pk]
+    if source.merged_into_id or target.merged_into_id:
+        raise DomainError(_("One of these customers has already been merged."), field="target")
+    if source.bsn and target.bsn and source.bsn != target.bsn:
+        raise DomainError(_("These customers have different BSNs: they are different people."), field="target")
+    now = timezone.now()
+    Contact.objects.filter(customer=source).update(customer=target, updated_at=now)
+    target_addresses = set(DigitalAddress.objects.filter(customer=target).values_list("kind", "value"))
+    has_default = set(DigitalAddress.objects.filter(customer=target, is_default=True).values_list("kind", flat=True))
+    for address in DigitalAddress.objects.filter(customer=source).order_by("-is_default", "pk"):
+        if (address.kind, address.value) in target_addresses:
+            continue
+        make_default = address.is_default and address.kind not in has_default
+        DigitalAddress.objects.filter(pk=address.pk).update(customer=target, is_default=make_default)
+        if make_default:
+            has_default.add(address.kind)
+    if source.bsn and not target.bsn:
+        bsn, source.bsn = source.bsn, ""
+        source.save(update_fields=["bsn", "updated_at"])
+        target.bsn = bsn
+        target.save(update_fields=["bsn", "updated_at"])
+    Customer.objects.filter(merged_into=source).update(merged_into=target)
+    for hook in list(_merge_hooks):
+        hook(user=user, source=source, target=target)
+    source.merged_into = target
+    source.save(update_fields=["merged_into", "updated_at"])
+    processing_log_record(
+        user=user, customers=[source, target], action=LogAction.MERGE, purpose=Purpose.ADMINISTRATION,
+        context=f"klant {source.pk} samengevoegd met {target.pk}",
+    )
+    return target
+
+
+# --- transfers -------------------------------------------------------------------------
+
+
+@transaction.atomic
+def transfer_mark_not_for_us(*, user, transfer: Transfer, correct_department, note: str = "") -> Transfer:
+    """The receiving department says a transfer was not for them and names the right one.
+    Feeds the misroute metric, so the contact's updated_at is bumped as well."""
+    from kcc.core.access import department_ids
+
+    transfer = Transfer.objects.select_for_update(of=("self",)).select_related("to_department").get(pk=transfer.pk)
+    if transfer.to_department_id not in department_ids(user, Role.BACKOFFICE, Role.MANAGER):
+        raise DomainError(_("Only the receiving department can mark this transfer."), code="forbidden")
+    if transfer.not_for_us_at is not None:
+        raise DomainError(_("This transfer has already been marked 'not for us'."), code="marked")
+    if correct_department is None:
+        raise DomainError(_("Name the department it should have gone to."), field="correct_department")
+    _active_department(correct_department, field="correct_department")
+    if correct_department.pk == transfer.to_department_id:
+        raise DomainError(_("Name another department than your own."), field="correct_department")
+    now = timezone.now()
+    transfer.not_for_us_at = now
+    transfer.not_for_us_by = user
+    transfer.correct_department = correct_department
+    transfer.not_for_us_note = (note or "").strip()
+    transfer.save(update_fields=["not_for_us_at", "not_for_us_by", "correct_department", "not_for_us_note"])
+    Contact.objects.filter(pk=transfer.contact_id).update(updated_at=now)
+    return transfer
