@@ -10,4 +10,7 @@ BEAT_SCHEDULE: dict = {
     # Callbacks: morning sweep (overdue, escalation, department digests) and outbox retries.
     "callbacks-daily-sweep": {"task": "callbacks.daily_sweep", "schedule": crontab(hour=7, minute=0)},
     "callbacks-notification-retry": {"task": "callbacks.notification_send_pending", "schedule": 600.0},
+    # Signals: acknowledgement reminders and escalations (and retries of failed e-mails),
+    # hourly during office hours on weekdays. Idempotent: running it twice sends nothing twice.
+    "signals-ack-sweep": {"task": "signals.ack_sweep", "schedule": crontab(minute=5, hour="7-18", day_of_week="mon-fri")},
 }
