@@ -45,3 +45,21 @@ class TransferFactory(factory.django.DjangoModelFactory):
 
     contact = factory.SubFactory(ContactFactory, transferred=True)
     reason = "Inhoudelijke vraag voor de specialist"
+
+
+class CallbackFactory(factory.django.DjangoModelFactory):
+    """An open callback request of an anonymous caller; traits for how it ended."""
+
+    class Meta:
+        model = "callbacks.CallbackRequest"
+
+    caller_name = "Mevrouw De Boer"
+    phone = "+31612345678"
+    question = "Wil weten wanneer de aanslag komt."
+    status = "open"
+    closed_at = None
+
+    class Params:
+        done = factory.Trait(status="done")
+        unreachable = factory.Trait(status="unreachable")
+        cancelled = factory.Trait(status="cancelled")

@@ -1,0 +1,151 @@
+"""Turn summed facts into the figures of the metric definitions (rates, percentiles)."""
+
+from dataclasses import dataclass, field
+
+from .constants import HANDLE_BUCKET_EDGES, HANDLE_BUCKET_FIELDS
+
+COUNT_FIELDS = (
+    "inbound", "closed", "base", "resolved", "resolved_after_consult", "transferred", "callback", "referred",
+    "customer_will_call_back", "disconnected", "fcr", "fcr_adjusted", "transfers", "misroutes", "handle_count", "handle_sum",
+)
+SUM_FIELDS = (*COUNT_FIELDS, *HANDLE_BUCKET_FIELDS)
+
+
+def ratio(numerator: int, denominator: int) -> float | None:
+    """A share between 0 and 1, or None when there is nothing to divide by."""
+    return numerator / denominator if denominator else None
+
+
+def percentile_from_histogram(counts, q: float, lowest: int | None = None, highest: int | None = None) -> float | None:
+    """Estimate the q-quantile (0 < q < 1) of values binned by HANDLE_BUCKET_EDGES.
+
+    The rank r = q * n falls in some bucket; the values in it are taken to be spread evenly over
+    the bucket, narrowed to the observed minimum and maximum when known. So the estimate is exact
+    for a single value and within one bucket width otherwise.
+    """
+    total = sum(counts)
+    if not total:
+        return None
+    rank = q * total
+    cumulative = 0
+    last = len(HANDLE_BUCKET_EDGES) - 1
+    for index, count in enumerate(counts):
+        if not count:
+            continue
+        if cumulative + count >= rank:
+            lower = HANDLE_BUCKET_EDGES[index]
+            upper = HANDLE_BUCKET_EDGES[index + 1] if index < last else (highest if highest is not None else lower)
+            if lowest is not None:
+                lower = max(lower, min(lowest, upper))
+            if highest is not None:
+                upper = min(upper, max(highest, lower))
+            return lower + (rank - cumulative) / count * (upper - lower)
+        cumulative += count
+    return float(highest) if highest is not None else float(HANDLE_BUCKET_EDGES[last])
+
+
+@dataclass
+class Figures:
+    """Summed contact facts of one group (a period, a department, ...)."""
+
+    sums: dict = field(default_factory=dict)
+    handle_min: int | None = None
+    handle_max: int | None = None
+
+    @classmethod
+    def from_row(cls, row: dict) -> "Figures":
+        return cls({f: row.get(f) or 0 for f in SUM_FIELDS}, row.get("handle_min"), row.get("handle_max"))
+
+    def __getattr__(self, name):
+        sums = self.__dict__.get("sums", {})
+        if name in SUM_FIELDS:
+            return sums.get(name, 0)
+        raise AttributeError(name)
+
+    def add(self, other: "Figures") -> "Figures":
+        sums = {f: self.sums.get(f, 0) + other.sums.get(f, 0) for f in SUM_FIELDS}
+        mins = [v for v in (self.handle_min, other.handle_min) if v is not None]
+        maxs = [v for v in (self.handle_max, other.handle_max) if v is not None]
+        return Figures(sums, min(mins) if mins else None, max(maxs) if maxs else None)
+
+    # The metric definitions (definitions.METRIC_DEFINITIONS), by key.
+    @property
+    def fcr_rate(self):
+        return ratio(self.fcr, self.base)
+
+    @property
+    def fcr_adjusted_rate(self):
+        return ratio(self.fcr_adjusted, self.base)
+
+    @property
+    def transfer_rate(self):
+        return ratio(self.transferred, self.base)
+
+    @property
+    def misroute_rate(self):
+        return ratio(self.misroutes, self.transfers)
+
+    @property
+    def callback_rate(self):
+        return ratio(self.callback, self.base)
+
+    @property
+    def repeats(self) -> int:
+        return self.fcr - self.fcr_adjusted
+
+    def _histogram(self):
+        return [self.sums.get(f, 0) for f in HANDLE_BUCKET_FIELDS]
+
+    @property
+    def handle_median(self):
+        return percentile_from_histogram(self._histogram(), 0.5, self.handle_min, self.handle_max)
+
+    @property
+    def handle_p90(self):
+        return percentile_from_histogram(self._histogram(), 0.9, self.handle_min, self.handle_max)
+
+    @property
+    def handle_mean(self):
+        return ratio(self.handle_sum, self.handle_count)
+
+    def value(self, key: str):
+        return {
+            "base": self.base,
+            "fcr": self.fcr_rate,
+            "fcr_adjusted": self.fcr_adjusted_rate,
+            "transfer_rate": self.transfer_rate,
+            "misroute_rate": self.misroute_rate,
+            "callback_rate": self.callback_rate,
+            "handle_median": self.handle_median,
+            "handle_p90": self.handle_p90,
+        }[key]
+
+
+@dataclass
+class CallbackFigures:
+    """Summed callback facts. `pending` are open requests whose deadline has not passed yet:
+    they are neither on time nor late, and stay out of the rate until they are."""
+
+    due: int = 0
+    on_time: int = 0
+    late: int = 0
+    unreachable: int = 0
+    open_overdue: int = 0
+    pending: int = 0
+    cancelled: int = 0
+
+    @classmethod
+    def from_row(cls, row: dict) -> "CallbackFigures":
+        return cls(**{k: row.get(k) or 0 for k in ("due", "on_time", "late", "unreachable", "open_overdue", "pending", "cancelled")})
+
+    @property
+    def settled(self) -> int:
+        """The denominator: requests whose deadline passed or that were handled already."""
+        return self.on_time + self.late + self.open_overdue
+
+    @property
+    def on_time_rate(self):
+        return ratio(self.on_time, self.settled)
+
+    def value(self, key: str):
+        return {"callback_on_time": self.on_time_rate}[key]

@@ -1,0 +1,125 @@
+"""The period and filter form of the dashboards."""
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from channels.constants import Channel
+from kcc.core.forms import UtrechtFormMixin
+
+from .constants import MAX_DAILY_POINTS, MAX_PERIOD_DAYS, METRICS_TZ, Granularity, Preset
+
+
+@dataclass(frozen=True)
+class Period:
+    """A range of local days, both ends included."""
+
+    start: date
+    end: date
+
+    @property
+    def days(self) -> int:
+        return (self.end - self.start).days + 1
+
+    @property
+    def previous(self) -> "Period":
+        """The period of equal length just before this one."""
+        return Period(self.start - timedelta(days=self.days), self.start - timedelta(days=1))
+
+    def query(self) -> dict:
+        return {"date_from": self.start.isoformat(), "date_to": self.end.isoformat()}
+
+
+def today() -> date:
+    return timezone.localdate(timezone.now(), METRICS_TZ)
+
+
+def preset_period(preset: str, on: date | None = None) -> Period:
+    on = on or today()
+    if preset == Preset.TODAY:
+        return Period(on, on)
+    if preset == Preset.THIS_WEEK:
+        return Period(on - timedelta(days=on.weekday()), on)
+    if preset == Preset.THIS_MONTH:
+        return Period(on.replace(day=1), on)
+    quarter_start = date(on.year, 3 * ((on.month - 1) // 3) + 1, 1)
+    if preset == Preset.THIS_QUARTER:
+        return Period(quarter_start, on)
+    if preset == Preset.LAST_QUARTER:
+        end = quarter_start - timedelta(days=1)
+        return Period(date(end.year, 3 * ((end.month - 1) // 3) + 1, 1), end)
+    return Period(on - timedelta(days=29), on)  # last 30 days, the default
+
+
+def default_granularity(period: Period) -> str:
+    if period.days <= 62:
+        return Granularity.DAY
+    if period.days <= 7 * 30:
+        return Granularity.WEEK
+    return Granularity.MONTH
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs=attrs, format="%Y-%m-%d")
+
+
+class PeriodForm(UtrechtFormMixin, forms.Form):
+    """Period (two dates or a preset), granularity, and optional department and channel.
+
+    Always usable: an empty form means the last 30 days per day. `period`, `granularity` and
+    `filters` are set after validation.
+    """
+
+    date_from = forms.DateField(label=_("From"), required=False, widget=DateInput())
+    date_to = forms.DateField(label=_("To"), required=False, widget=DateInput())
+    preset = forms.ChoiceField(label=_("Period"), choices=[("", "—"), *Preset.choices], required=False, widget=forms.HiddenInput)
+    granularity = forms.ChoiceField(label=_("Show"), choices=Granularity.choices, required=False)
+    department = forms.ChoiceField(label=_("Department"), required=False)
+    channel = forms.ChoiceField(label=_("Channel"), required=False, choices=[("", _("All channels")), *Channel.choices])
+
+    def __init__(self, data=None, *, departments=None, with_department=True, with_channel=True, **kwargs):
+        super().__init__(data, **kwargs)
+        if with_department and departments is not None:
+            self.fields["department"].choices = [("", _("All departments")), *[(str(d.pk), d.name) for d in departments]]
+        else:
+            del self.fields["department"]
+        if not with_channel:
+            del self.fields["channel"]
+
+    def clean(self):
+        data = super().clean()
+        preset = data.get("preset")
+        start, end = data.get("date_from"), data.get("date_to")
+        if preset:
+            period = preset_period(preset)
+        elif start or end:
+            end = end or today()
+            start = start or end - timedelta(days=29)
+            if start > end:
+                raise forms.ValidationError(_("The start date must be on or before the end date."))
+            period = Period(start, end)
+        else:
+            period = preset_period(Preset.LAST_30)
+        if period.days > MAX_PERIOD_DAYS:
+            raise forms.ValidationError(_("Choose a period of at most three years."))
+        granularity = data.get("granularity") or default_granularity(period)
+        if granularity == Granularity.DAY and period.days > MAX_DAILY_POINTS:
+            self.add_error("granularity", _("For a period longer than half a year, show per week or per month."))
+        self.period, self.granularity = period, granularity
+        self.cleaned_data["date_from"], self.cleaned_data["date_to"] = period.start, period.end
+        return data
+
+    def filter_values(self) -> dict:
+        """Department and channel chosen (empty strings for 'all')."""
+        return {"department": self.cleaned_data.get("department") or "", "channel": self.cleaned_data.get("channel") or ""}
+
+    def query(self, **override) -> dict:
+        """The query string for links that keep this form's choices."""
+        values = {**self.period.query(), "granularity": self.granularity, **self.filter_values(), **override}
+        return {k: v for k, v in values.items() if v not in ("", None)}
