@@ -78,9 +78,10 @@ def inbox_state(filterset: InboxFilter) -> InboxState:
     return InboxState(row["total"], row["last_change"])
 
 
-def inbox_page(filterset: InboxFilter, *, cursor: str | None, size: int = INBOX_PAGE_SIZE) -> tuple[list[Contact], str | None]:
+def inbox_page(filterset: InboxFilter, *, cursor: str | None, size: int | None = None) -> tuple[list[Contact], str | None]:
     """One page of the queue in keyset order (oldest first unless sorted newest first): one
     query whatever the page size. Returns the rows and the cursor of the next page."""
+    size = size or INBOX_PAGE_SIZE
     qs = filterset.qs.select_related("customer", "assigned_to", "topic_department")
     qs = _keyset(qs, "started_at", cursor_decode(cursor), descending=filterset.newest_first)
     rows = list(qs[: size + 1])
@@ -185,8 +186,9 @@ def transfer_filterset(*, request, data) -> TransferFilter:
     return TransferFilter(data or None, queryset=transfer_scope(request.user), request=request)
 
 
-def transfer_page(filterset: TransferFilter, *, cursor: str | None, size: int = TRANSFER_PAGE_SIZE) -> tuple[list[Transfer], str | None]:
+def transfer_page(filterset: TransferFilter, *, cursor: str | None, size: int | None = None) -> tuple[list[Transfer], str | None]:
     """Newest transfers first, keyset on (created_at, id)."""
+    size = size or TRANSFER_PAGE_SIZE
     qs = filterset.qs.select_related(
         "contact", "contact__customer", "from_user", "to_user", "to_department", "correct_department", "not_for_us_by"
     )

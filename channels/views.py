@@ -5,6 +5,7 @@ fetched through an access helper (404 outside the user's scope, also for forged 
 """
 
 import hashlib
+import logging
 import unicodedata
 import uuid
 
@@ -68,6 +69,8 @@ from .services import (
     message_resend,
     transfer_mark_not_for_us,
 )
+
+logger = logging.getLogger(__name__)
 
 KCC = (Role.AGENT, Role.TEAMLEAD)
 READERS = (Role.AGENT, Role.TEAMLEAD, Role.BACKOFFICE, Role.MANAGER)
@@ -235,6 +238,15 @@ def _can_reply(contact: Contact) -> bool:
     return contact.status != ContactStatus.CLOSED and (contact.channel == Channel.EMAIL or contact.channel in SOCIAL_CHANNELS)
 
 
+def _panels(request, contact: Contact) -> list[dict]:
+    """Panels other apps contribute. A failing panel must not take the agent's screen down."""
+    try:
+        return panels_for(request, contact)
+    except Exception:  # noqa: BLE001 - logged; the contact screen still works without panels
+        logger.exception("A contact panel failed for contact %s", contact.pk)
+        return []
+
+
 def _render_contact(request, contact: Contact, *, reply_form=None, close_form=None, status=200, customer_query=None):
     user = request.user
     can_work = can_work_contacts(user)
@@ -277,7 +289,7 @@ def _render_contact(request, contact: Contact, *, reply_form=None, close_form=No
         "reply_form": reply_form if can_work and _can_reply(contact) else None,
         "close_form": close_form if can_work and is_open else None,
         "articles": selectors.article_suggestions(user=user, contact=contact, messages=thread) if can_work and is_open else [],
-        "panels": panels_for(request, contact),
+        "panels": _panels(request, contact),
         "addresses": contact_addresses(contact),
         "caller_display": format_phone(contact.caller_address) if contact.caller_address else "",
         "register_call_url": (
