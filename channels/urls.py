@@ -7,4 +7,5 @@ app_name = "channels"
 urlpatterns = [
     path("", include("channels.urls_inbox")),
     path("", include("channels.urls_knowledge")),
+    path("", include("channels.urls_ingestion")),
 ]

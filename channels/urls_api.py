@@ -1,5 +1,14 @@
-"""Inbound integration endpoints (signed webhooks). Mounted under /api/inbound/."""
+"""Inbound integration endpoints (signed webhooks). Mounted under /api/inbound/.
+Contracts: docs/integrations.md."""
+
+from django.urls import path
+
+from . import views_ingestion
 
 app_name = "inbound"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("email/", views_ingestion.inbound_email, name="email"),
+    path("phone/", views_ingestion.inbound_phone, name="phone"),
+    path("social/meta/", views_ingestion.meta_webhook, name="meta"),
+]

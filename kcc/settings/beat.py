@@ -3,13 +3,52 @@
 Each app adds its entries here; keep them sorted by app.
 """
 
-from celery.schedules import crontab
+from datetime import timedelta
+
+from celery.schedules import crontab, schedule
+
+
+class SettingInterval(schedule):
+    """An interval read from a Django setting when beat runs. This module is imported while the
+    settings are being built, so the value cannot be read here; beat asks for it later."""
+
+    def __init__(self, setting: str, default: int = 60, **kwargs):
+        self.setting = setting
+        self.default = default
+        super().__init__(run_every=timedelta(seconds=default), **kwargs)
+
+    @property
+    def run_every(self) -> timedelta:
+        from django.conf import settings
+
+        return timedelta(seconds=max(1, int(getattr(settings, self.setting, self.default))))
+
+    @run_every.setter
+    def run_every(self, value) -> None:
+        """Ignored: the setting is the source of truth."""
+
+    def __reduce__(self):
+        return self.__class__, (self.setting, self.default)
+
+    def __repr__(self) -> str:
+        return f"<SettingInterval {self.setting}>"
+
+    def __eq__(self, other) -> bool:
+        return isinstance(other, SettingInterval) and other.setting == self.setting
+
+    def __hash__(self) -> int:
+        return hash(self.setting)
+
 
 BEAT_SCHEDULE: dict = {
     "core-worker-heartbeat": {"task": "kcc.core.tasks.worker_heartbeat", "schedule": 60.0},
     # Callbacks: morning sweep (overdue, escalation, department digests) and outbox retries.
     "callbacks-daily-sweep": {"task": "callbacks.daily_sweep", "schedule": crontab(hour=7, minute=0)},
     "callbacks-notification-retry": {"task": "callbacks.notification_send_pending", "schedule": 600.0},
+    # Inbox: IMAP polling (a no-op while KCC_IMAP_HOST is empty) and the sweep that processes
+    # inbound payloads left pending by a crash between storing and processing.
+    "inbox-imap-poll": {"task": "channels.imap_poll", "schedule": SettingInterval("KCC_IMAP_POLL_SECONDS", default=60)},
+    "inbox-inbound-sweep": {"task": "channels.inbound_process_pending", "schedule": 300.0},
     # Signals: acknowledgement reminders and escalations (and retries of failed e-mails),
     # hourly during office hours on weekdays. Idempotent: running it twice sends nothing twice.
     "signals-ack-sweep": {"task": "signals.ack_sweep", "schedule": crontab(minute=5, hour="7-18", day_of_week="mon-fri")},
