@@ -25,6 +25,7 @@ class CallbacksConfig(AppConfig):
 
         register_customer_scope(customer_scope_via_callbacks)
         register_home_section("callbacks/home_section.html", {Role.BACKOFFICE, Role.MANAGER}, integrations.home_context)
+        register_home_section("callbacks/home_agent.html", {Role.AGENT, Role.TEAMLEAD}, integrations.agent_home_context)
         register_customer_timeline("callbacks/timeline_section.html", integrations.timeline_context)
 
         # Functional admins maintain closure days and may read the e-mail outbox in the admin.

@@ -33,12 +33,24 @@ def colleague_choices(department: Department | None) -> list:
     return blank + [(dep, [(pk, name) for pk, name in users.items()]) for dep, users in groups.items()]
 
 
-class _ColleagueMixin:
+class _ColleagueForm(forms.Form):
     """A colleague field whose choice must be a member of the chosen department. Its options
-    depend on the department; validation never trusts them (a forged id is refused)."""
+    depend on the department; validation never trusts them (a forged id is refused).
+
+    Fields are adjusted in setup_fields(), which runs right after Form.__init__ and before
+    UtrechtFormMixin (listed first in the subclasses) validates the bound form.
+    """
 
     department_field = "target_department"
     colleague_field = "assigned_to"
+    guide_link = False
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.setup_fields()
+
+    def setup_fields(self):
+        self._setup_colleagues(guide=self.guide_link)
 
     def _setup_colleagues(self, *, guide: bool = False):
         # htmx: choosing a department reloads the colleague options (and the guide link).
@@ -68,7 +80,7 @@ class _ColleagueMixin:
         return cleaned
 
 
-class CallbackForm(_ColleagueMixin, UtrechtFormMixin, forms.Form):
+class CallbackForm(UtrechtFormMixin, _ColleagueForm):
     """The short callback form, standalone or while closing a contact."""
 
     caller_name = forms.CharField(
@@ -93,14 +105,18 @@ class CallbackForm(_ColleagueMixin, UtrechtFormMixin, forms.Form):
         help_text=_("Internal; the resident never sees it."),
     )
 
+    guide_link = True
+
     def __init__(self, *args, customer=None, **kwargs):
-        super().__init__(*args, **kwargs)
         self.customer = customer
-        if customer is not None:
+        super().__init__(*args, **kwargs)
+
+    def setup_fields(self):
+        if self.customer is not None:
             del self.fields["caller_name"]
         else:
             self.fields["caller_name"].required = True
-        self._setup_colleagues(guide=True)
+        super().setup_fields()
 
     def clean_phone(self):
         return normalize_phone(self.cleaned_data["phone"])
@@ -136,7 +152,7 @@ class CancelForm(UtrechtFormMixin, forms.Form):
     reason = forms.CharField(label=_("Reason for cancelling"), max_length=2000, widget=forms.Textarea(attrs={"rows": 2}))
 
 
-class ReassignForm(_ColleagueMixin, UtrechtFormMixin, forms.Form):
+class ReassignForm(UtrechtFormMixin, _ColleagueForm):
     department_field = "department"
     colleague_field = "assignee"
 
@@ -145,10 +161,6 @@ class ReassignForm(_ColleagueMixin, UtrechtFormMixin, forms.Form):
     )
     assignee = forms.TypedChoiceField(label=_("Named colleague"), required=False, coerce=int, empty_value=None)
     reason = forms.CharField(label=_("Reason"), max_length=2000, widget=forms.Textarea(attrs={"rows": 2}))
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self._setup_colleagues()
 
     def clean(self):
         return self._clean_colleague(super().clean())

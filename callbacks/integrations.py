@@ -4,11 +4,20 @@ the customer timeline and the agent's contact screen."""
 from kcc.core.access import has_role, is_kcc
 from kcc.core.constants import Role
 
-from .selectors import contact_callbacks, customer_callbacks, my_callbacks_summary
+from .selectors import (
+    agent_home_summary,
+    contact_callbacks,
+    customer_callbacks,
+    my_callbacks_summary,
+)
 
 
 def home_context(request) -> dict:
     return my_callbacks_summary(user=request.user)
+
+
+def agent_home_context(request) -> dict:
+    return agent_home_summary(user=request.user)
 
 
 def timeline_context(request, customer) -> dict:
@@ -22,5 +31,13 @@ def timeline_context(request, customer) -> dict:
 def contact_panel_context(request, contact) -> dict | None:
     if not is_kcc(request.user):
         return None
+    from channels.constants import ContactStatus, Outcome
+
     data = contact_callbacks(contact=contact)
-    return {**data, "contact": contact, "contact_open": contact.status != "closed"}
+    closed = contact.status == ContactStatus.CLOSED
+    return {
+        **data, "contact": contact,
+        # Open contact: close it with a callback. Closed as "callback" without one: make it now.
+        "can_make": data["from_contact"] is None and (not closed or contact.outcome == Outcome.CALLBACK),
+        "missing": closed and contact.outcome == Outcome.CALLBACK and data["from_contact"] is None,
+    }

@@ -266,9 +266,12 @@ def callback_create_from_contact(*, user, contact, contact_notes: str = "", **fi
     """Close `contact` with the outcome "callback" and create the callback request, in one
     transaction: either both are saved or neither (a DomainError from either rolls back).
 
-    The contact is locked while closing; a second submit finds it closed and is refused.
+    A contact that was already closed with the outcome "callback" (e.g. by the inbox's close
+    form, which then sends the agent here) only gets its callback request. A contact closed
+    with another outcome is refused. The contact row is locked, so a double submit makes one
+    callback request and one clear refusal.
     """
-    from channels.constants import Outcome
+    from channels.constants import ContactStatus, Outcome
     from channels.models import Contact
     from channels.services import contact_close
 
@@ -276,11 +279,18 @@ def callback_create_from_contact(*, user, contact, contact_notes: str = "", **fi
     if CallbackRequest.objects.filter(source_contact=contact).exists():
         raise DomainError(_("A callback request was already made for this contact."), code="duplicate")
     department = fields["target_department"]
-    contact = contact_close(
-        user=user, contact=contact, outcome=Outcome.CALLBACK, notes=contact_notes,
-        question=fields.get("question") or None,
-        topic_department=None if contact.topic_department_id else department,
-    )
+    if contact.status == ContactStatus.CLOSED:
+        if contact.outcome != Outcome.CALLBACK:
+            raise DomainError(
+                _("This contact was closed as \"%(outcome)s\". Make a separate callback request instead.") % {"outcome": contact.get_outcome_display()},
+                code="closed",
+            )
+    else:
+        contact = contact_close(
+            user=user, contact=contact, outcome=Outcome.CALLBACK, notes=contact_notes,
+            question=fields.get("question") or None,
+            topic_department=None if contact.topic_department_id else department,
+        )
     fields.setdefault("customer", contact.customer)
     return callback_create(user=user, source_contact=contact, **fields)
 

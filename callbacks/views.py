@@ -318,13 +318,19 @@ def create_from_contact(request, contact_pk):
     """Close a contact with the outcome "callback" and make the callback request: one form,
     one transaction. The inbox's close screen redirects here for that outcome."""
     from channels.access import access_contact
+    from channels.constants import ContactStatus, Outcome
 
-    contact = access_contact(request.user, contact_pk)
+    contact = access_contact(request.user, contact_pk, kcc_only=True)
     customer = contact.customer
     existing = contact.callbacks.first()
     if existing is not None:
         messages.info(request, _("A callback request was already made for this contact."))
         return redirect("callbacks:detail", pk=existing.pk)
+    already_closed = contact.status == ContactStatus.CLOSED
+    if already_closed and contact.outcome != Outcome.CALLBACK:
+        messages.warning(request, _("This contact was closed with another outcome. Make a separate callback request instead."))
+        url = reverse("callbacks:create")
+        return redirect(f"{url}?customer={customer.pk}" if customer else url)
     if request.method == "POST":
         form = CallbackForm(request.POST, customer=customer)
         if form.is_valid():
@@ -349,7 +355,7 @@ def create_from_contact(request, contact_pk):
         )
     if customer is not None:
         processing_log_record(user=request.user, customers=[customer], action=LogAction.VIEW, purpose=Purpose.CALLBACK, context=f"klantcontact {contact.pk} afsluiten met terugbelverzoek")
-    context = _form_context(form, department=_selected_department(form), customer=customer, contact=contact)
+    context = _form_context(form, department=_selected_department(form), customer=customer, contact=contact, already_closed=already_closed)
     return TemplateResponse(request, "callbacks/create.html", context, status=422 if form.errors else 200)
 
 
