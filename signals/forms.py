@@ -15,7 +15,42 @@ from .constants import TEXT_MAX, TITLE_MAX, TRANSITIONS, Impact, SignalCategory,
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
-class SignalRaiseForm(UtrechtFormMixin, forms.Form):
+class ConfiguredForm(UtrechtFormMixin, forms.Form):
+    """UtrechtFormMixin reads `errors` in __init__, which validates the form before a subclass
+    has set its per-instance choices and querysets. Subclasses configure their fields in
+    `configure()`; validation waits until that is done, then the invalid fields are marked for
+    assistive technology as the mixin would have done."""
+
+    _configured = False
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.configure()
+        self._configured = True
+        if self.is_bound:
+            for name in self.errors:
+                if name not in self.fields:
+                    continue
+                widget = self.fields[name].widget
+                widget.attrs["aria-invalid"] = "true"
+                if "utrecht-textbox" in widget.attrs.get("class", "") and "--invalid" not in widget.attrs["class"]:
+                    widget.attrs["class"] += " utrecht-textbox--invalid"
+                error_id = f"{self.auto_id % self.add_prefix(name)}_error" if self.auto_id else ""
+                described = widget.attrs.get("aria-describedby", "")
+                if error_id and error_id not in described:
+                    widget.attrs["aria-describedby"] = f"{described} {error_id}".strip()
+
+    def configure(self) -> None:
+        """Set per-instance choices and querysets here."""
+
+    @property
+    def errors(self):
+        if not self._configured:
+            return {}
+        return super().errors
+
+
+class SignalRaiseForm(ConfiguredForm):
     title = forms.CharField(
         label=_("Title"), max_length=TITLE_MAX,
         help_text=_("What goes wrong, in one line. Similar open signals appear below while you type."),
@@ -44,7 +79,11 @@ class SignalRaiseForm(UtrechtFormMixin, forms.Form):
     confirm_new = forms.BooleanField(required=False, widget=forms.HiddenInput)
 
     def __init__(self, *args, with_contact: bool = False, similar_url: str = "", **kwargs):
+        self.with_contact, self.similar_url = with_contact, similar_url
         super().__init__(*args, **kwargs)
+
+    def configure(self):
+        with_contact, similar_url = self.with_contact, self.similar_url
         if not with_contact:
             del self.fields["note"]
         self.fields["title"].widget.attrs.update({"autocomplete": "off", "data-kcc-shortcut": "t"})
@@ -68,16 +107,20 @@ class EvidenceAddForm(UtrechtFormMixin, forms.Form):
     note = forms.CharField(label=_("Note"), max_length=500, required=False, help_text=_("What this contact adds, in a few words."))
 
 
-class RecentContactForm(UtrechtFormMixin, forms.Form):
+class RecentContactForm(ConfiguredForm):
     """From a signal's page: link one of the agent's own recent contacts."""
 
     contact = forms.TypedChoiceField(label=_("Your recent contact"), coerce=int, empty_value=None)
     note = forms.CharField(label=_("Note"), max_length=500, required=False)
 
     def __init__(self, *args, contacts=(), **kwargs):
+        self.contacts = contacts
         super().__init__(*args, **kwargs)
+
+    def configure(self):
         self.fields["contact"].choices = [("", _("Choose a contact"))] + [
-            (c.pk, f"#{c.pk} · {timezone.localtime(c.started_at):%d-%m %H:%M} · {c.get_channel_display()} · {c.subject or '—'}") for c in contacts
+            (c.pk, f"#{c.pk} · {timezone.localtime(c.started_at):%d-%m %H:%M} · {c.get_channel_display()} · {c.subject or '—'}")
+            for c in self.contacts
         ]
 
 
@@ -95,13 +138,13 @@ class UserChoiceField(forms.ModelChoiceField):
         return obj.get_full_name() or obj.get_username()
 
 
-class TransitionForm(UtrechtFormMixin, forms.Form):
+class TransitionForm(ConfiguredForm):
     to_status = forms.ChoiceField(label=_("New status"), widget=forms.RadioSelect)
     response = forms.CharField(
         label=_("Response to the KCC"), max_length=TEXT_MAX, widget=forms.Textarea(attrs={"rows": 4}),
         help_text=_("Required. The KCC reads this: what you found, what you do, and what agents can tell residents."),
     )
-    owner = UserChoiceField(label=_("Owner"), queryset=get_user_model().objects.none(), required=False, empty_label=_("Nobody yet"))
+    owner = UserChoiceField(label=_("Signal owner"), queryset=get_user_model().objects.none(), required=False, empty_label=_("Nobody yet"))
     target_date = forms.DateField(label=_("Target date"), required=False, widget=DATE_WIDGET)
     article = forms.ModelChoiceField(
         label=_("Changed knowledge article"), queryset=None, required=False, empty_label=_("No article"),
@@ -112,8 +155,11 @@ class TransitionForm(UtrechtFormMixin, forms.Form):
     )
 
     def __init__(self, *args, signal, article_queryset=None, allow_require_reading: bool = False, **kwargs):
+        self.signal, self.article_queryset, self.allow_require_reading = signal, article_queryset, allow_require_reading
         super().__init__(*args, **kwargs)
-        self.signal = signal
+
+    def configure(self):
+        signal, article_queryset, allow_require_reading = self.signal, self.article_queryset, self.allow_require_reading
         allowed = TRANSITIONS[signal.status]
         self.fields["to_status"].choices = [(s, SignalStatus(s).label) for s in allowed]
         self.fields["owner"].queryset = department_staff(signal.department_id)
@@ -145,12 +191,16 @@ class TransitionForm(UtrechtFormMixin, forms.Form):
         return data
 
 
-class AssignForm(UtrechtFormMixin, forms.Form):
-    owner = UserChoiceField(label=_("Owner"), queryset=get_user_model().objects.none(), required=False, empty_label=_("Nobody yet"))
+class AssignForm(ConfiguredForm):
+    owner = UserChoiceField(label=_("Signal owner"), queryset=get_user_model().objects.none(), required=False, empty_label=_("Nobody yet"))
     target_date = forms.DateField(label=_("Target date"), required=False, widget=DATE_WIDGET)
 
     def __init__(self, *args, signal, **kwargs):
+        self.signal = signal
         super().__init__(*args, **kwargs)
+
+    def configure(self):
+        signal = self.signal
         self.fields["owner"].queryset = department_staff(signal.department_id)
         self.fields["owner"].initial = signal.owner_id
         self.fields["target_date"].initial = signal.target_date
@@ -163,7 +213,7 @@ class CommentForm(UtrechtFormMixin, forms.Form):
     parent = forms.IntegerField(required=False, widget=forms.HiddenInput)
 
 
-class MergeForm(UtrechtFormMixin, forms.Form):
+class MergeForm(ConfiguredForm):
     target = forms.TypedChoiceField(
         label=_("Merge into"), coerce=int, empty_value=None,
         help_text=_("The signal that stays. Contacts, comments and supporters of this signal move there."),
@@ -174,7 +224,11 @@ class MergeForm(UtrechtFormMixin, forms.Form):
     )
 
     def __init__(self, *args, candidates=(), similar_ids=(), **kwargs):
+        self.candidates, self.similar_ids = candidates, similar_ids
         super().__init__(*args, **kwargs)
+
+    def configure(self):
+        candidates, similar_ids = self.candidates, self.similar_ids
 
         def label(s):
             return f"#{s.pk} {s.title} ({s.department.name}, {s.get_status_display().lower()})"
@@ -203,7 +257,7 @@ class SupportSearchForm(UtrechtFormMixin, forms.Form):
 _MONTH_RE = re.compile(r"^\s*(\d{4})-(\d{1,2})\s*$")
 
 
-class ReportForm(UtrechtFormMixin, forms.Form):
+class ReportForm(ConfiguredForm):
     department = forms.ModelChoiceField(label=_("Department"), queryset=Department.objects.none(), empty_label=None)
     month = forms.CharField(
         label=_("Month"), max_length=7, help_text=_("Year and month, e.g. 2026-03."),
@@ -211,8 +265,11 @@ class ReportForm(UtrechtFormMixin, forms.Form):
     )
 
     def __init__(self, *args, departments, **kwargs):
+        self.departments = departments
         super().__init__(*args, **kwargs)
-        self.fields["department"].queryset = departments
+
+    def configure(self):
+        self.fields["department"].queryset = self.departments
 
     def clean_month(self) -> tuple[int, int]:
         m = _MONTH_RE.match(self.cleaned_data["month"])

@@ -180,8 +180,8 @@ class StatusChange(models.Model):
 
     signal = models.ForeignKey(Signal, on_delete=models.CASCADE, related_name="status_changes", verbose_name=_("signal"))
     by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+", verbose_name=_("by"))
-    from_status = models.CharField(_("from"), max_length=20, choices=SignalStatus.choices)
-    to_status = models.CharField(_("to"), max_length=20, choices=SignalStatus.choices)
+    from_status = models.CharField(_("from status"), max_length=20, choices=SignalStatus.choices)
+    to_status = models.CharField(_("to status"), max_length=20, choices=SignalStatus.choices)
     response = models.TextField(_("response"), max_length=TEXT_MAX, help_text=_("The department's answer to the KCC. Required."))
     at = models.DateTimeField(_("at"), default=timezone.now, db_index=True)
 

@@ -155,7 +155,7 @@ def report_csv_rows(report: OverlegReport):
     yield []
     yield [
         _("Number"), _("Title"), _("Category"), _("Current status"), _("Impact"), _("Raised at"), _("Acknowledge by"),
-        _("First response at"), _("Resolved at"), _("Contacts (total)"), _("Contacts this month"), _("Owner"),
+        _("First response at"), _("Resolved at"), _("Contacts (total)"), _("Contacts this month"), _("Signal owner"),
         _("Target date"), _("Latest response"),
     ]
     for s in report.signals:

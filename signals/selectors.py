@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 
 from django.db import connection
-from django.db.models import Case, Count, F, IntegerField, Max, Q, QuerySet, Value, When, Window
+from django.db.models import Case, CharField, Count, F, FloatField, Func, IntegerField, Max, Q, QuerySet, Value, When, Window
 from django.db.models.functions import Greatest, RowNumber
 from django.utils import timezone
 
@@ -136,14 +136,20 @@ def token_similarity(query: str, title: str, description: str = "") -> float:
 
 
 def _similarity_pg(qs: QuerySet[Signal], text: str) -> QuerySet[Signal]:
-    from django.contrib.postgres.search import TrigramSimilarity, TrigramWordSimilarity
+    """pg_trgm: the best of similarity(title, text), word_similarity(text, title) (the typed
+    words appear in the title), word_similarity(title, text) (a short title inside a longer
+    text) and 0.8 x word_similarity(text, description)."""
 
+    def trgm(function, a, b):
+        return Func(a, b, function=function, output_field=FloatField())
+
+    typed = Value(text, output_field=CharField())
     return qs.annotate(
         text_score=Greatest(
-            TrigramSimilarity("title", text),
-            TrigramWordSimilarity(text, "title"),
-            TrigramWordSimilarity("title", text),
-            0.8 * TrigramWordSimilarity(text, "description"),
+            trgm("similarity", F("title"), typed),
+            trgm("word_similarity", typed, F("title")),
+            trgm("word_similarity", F("title"), typed),
+            0.8 * trgm("word_similarity", typed, F("description")),
         )
     )
 
