@@ -53,11 +53,19 @@ def knowledge_gap_scope(user) -> QuerySet[Contact]:
 
 
 class KnowledgeGapFilterForm(UtrechtFormMixin, forms.Form):
-    department = forms.ModelChoiceField(label=_("Department"), queryset=Department.objects.none(), required=False, empty_label=_("All departments"))
+    department = forms.ModelChoiceField(label=_("Department"), queryset=Department.objects.filter(is_active=True).order_by("-is_kcc", "name"), required=False, empty_label=_("All departments"))
 
     def __init__(self, *args, user, **kwargs):
+        # Before super().__init__: UtrechtFormMixin validates a bound form while initialising.
+        self.user = user
         super().__init__(*args, **kwargs)
         self.fields["department"].queryset = knowledge_gap_departments(user)
+
+    def clean_department(self):
+        department = self.cleaned_data.get("department")
+        if department is not None and not knowledge_gap_departments(self.user).filter(pk=department.pk).exists():
+            raise forms.ValidationError(_("Select a valid choice. That choice is not one of the available choices."), code="invalid_choice")
+        return department
 
 
 def knowledge_gap_list(*, user, department: Department | None = None, cursor: str | None = None, size: int = GAP_PAGE_SIZE) -> tuple[list[Contact], str | None]:

@@ -22,11 +22,7 @@ class ArticleSearchForm(UtrechtFormMixin, forms.Form):
         widget=forms.TextInput(attrs={"type": "search", "autocomplete": "off", "maxlength": MAX_QUERY_CHARS, "data-kcc-shortcut": "k"}),
     )
     department = forms.ModelChoiceField(label=_("Department"), queryset=Department.objects.filter(is_active=True).order_by("-is_kcc", "name"), required=False, empty_label=_("All departments"))
-    tag = forms.ModelChoiceField(label=_("Tag"), queryset=Tag.objects.none(), to_field_name="slug", required=False, empty_label=_("All tags"))
-
-    def __init__(self, *args, tags=None, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["tag"].queryset = tags if tags is not None else Tag.objects.order_by("name")
+    tag = forms.ModelChoiceField(label=_("Tag"), queryset=Tag.objects.order_by("name"), to_field_name="slug", required=False, empty_label=_("All tags"))
 
     def clean_q(self):
         return clean_query(self.cleaned_data.get("q") or "")
@@ -46,7 +42,7 @@ class ArticleForm(UtrechtFormMixin, forms.Form):
         label=_("Answer or text"), widget=forms.Textarea(attrs={"rows": 14}),
         help_text=_("Markdown: **bold**, *italic*, lists with '-' or '1.', '## Heading', [link](https://...). HTML is not allowed."),
     )
-    owner_department = forms.ModelChoiceField(label=_("Owner department"), queryset=Department.objects.none(), help_text=_("Maintains the content and receives feedback."))
+    owner_department = forms.ModelChoiceField(label=_("Owner department"), queryset=Department.objects.filter(is_active=True).order_by("-is_kcc", "name"), help_text=_("Maintains the content and receives feedback."))
     audience = forms.ChoiceField(label=_("Audience"), choices=Audience.choices, widget=forms.RadioSelect, initial=Audience.INTERNAL)
     tags = forms.CharField(label=_("Tags"), required=False, max_length=500, help_text=_("Comma-separated, e.g. 'reisdocumenten, spoed'."))
     synonyms = forms.CharField(
@@ -66,11 +62,25 @@ class ArticleForm(UtrechtFormMixin, forms.Form):
     mandatory_note = forms.CharField(label=_("Note for agents"), required=False, max_length=300, help_text=_("Why this change matters (shown in the 'new and changed' list)."))
 
     def __init__(self, *args, user, article: Article | None = None, **kwargs):
+        # Set before super().__init__: UtrechtFormMixin validates a bound form while
+        # initialising, so the clean_* methods must already know the user and article.
+        self.user = user
         self.article = article
         super().__init__(*args, **kwargs)
         self.fields["owner_department"].queryset = edit_department_scope(user)
-        if article is not None and article.status == ArticleStatus.PUBLISHED:
-            self.fields["summary"].required = True
+
+    def clean_owner_department(self):
+        department = self.cleaned_data.get("owner_department")
+        if department is not None and not edit_department_scope(self.user).filter(pk=department.pk).exists():
+            # A forged id for a department outside the user's scope.
+            raise forms.ValidationError(_("Select a valid choice. That choice is not one of the available choices."), code="invalid_choice")
+        return department
+
+    def clean_summary(self):
+        summary = (self.cleaned_data.get("summary") or "").strip()
+        if not summary and self.article is not None and self.article.status == ArticleStatus.PUBLISHED:
+            raise forms.ValidationError(_("Describe briefly what changed."), code="required")
+        return summary
 
     @classmethod
     def initial_for(cls, article: Article) -> dict:

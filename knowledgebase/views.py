@@ -50,7 +50,6 @@ from .selectors import (
     mandatory_coverage,
     mandatory_outstanding_list,
     review_overdue_list,
-    tag_list,
 )
 from .services import (
     article_archive,
@@ -89,8 +88,7 @@ def _safe_next(request, default: str) -> str:
 def search(request):
     """The knowledge base's one search box. htmx asks for the #results fragment while the
     agent types; without JavaScript the form submits as a normal GET."""
-    tags = tag_list()
-    form = ArticleSearchForm(request.GET or None, tags=tags)
+    form = ArticleSearchForm(request.GET or None)
     hits, browse, q = [], [], ""
     department = tag = None
     if form.is_bound:
