@@ -5,9 +5,9 @@ from django.conf import settings
 from django.core.files.base import ContentFile
 from django.urls import reverse
 
+from channels import panels
 from channels.constants import Direction
 from channels.models import Attachment
-from channels import panels
 from channels.panels import register_contact_panel
 from kcc.core.constants import LogAction, Role
 from kcc.core.models import ProcessingLogEntry

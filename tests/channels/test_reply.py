@@ -30,7 +30,7 @@ def test_email_reply_is_threaded_and_sent_after_commit(agent, settings, django_c
     first = MessageFactory(contact=contact, message_id="<m1@mail.example.nl>", subject="Afvalpas kwijt")
     last = MessageFactory(
         contact=contact, message_id="<m3@mail.example.nl>", in_reply_to="<m2@kcc.voorbeeldstad.example>",
-        references="<m1@mail.example.nl> <m2@kcc.voorbeeldstad.example>", subject="Re: Afvalpas kwijt [KCC-%d]" % contact.pk,
+        references="<m1@mail.example.nl> <m2@kcc.voorbeeldstad.example>", subject=f"Re: Afvalpas kwijt [KCC-{contact.pk}]",
         sent_at=first.sent_at.replace(year=first.sent_at.year + 1),
     )
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
