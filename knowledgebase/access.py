@@ -30,8 +30,14 @@ def edits_all_departments(user) -> bool:
     """Central editorial team: KCC editors and functional admins."""
     if has_role(user, Role.ADMIN):
         return True
-    kcc_ids = set(Department.objects.filter(is_kcc=True).values_list("pk", flat=True)) if has_role(user, Role.EDITOR) else set()
-    return bool(kcc_ids & department_ids(user, Role.EDITOR))
+    if not has_role(user, Role.EDITOR):
+        return False
+    cached = getattr(user, "_kb_edits_all", None)
+    if cached is None:
+        # Cached on the user object for the request, like the memberships themselves.
+        cached = Department.objects.filter(is_kcc=True, pk__in=department_ids(user, Role.EDITOR)).exists()
+        user._kb_edits_all = cached
+    return cached
 
 
 def edit_department_ids(user) -> set[int] | None:

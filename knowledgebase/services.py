@@ -305,14 +305,13 @@ def article_require_reading(*, user, article: Article, summary: str = "") -> Art
     Used by the signals board when a signal is resolved by changing an article. Raises
     DomainError if the article is not published or the user may not maintain it.
     """
-    article = Article.objects.select_for_update().select_related("current_version").get(pk=article.pk)
+    article = Article.objects.select_for_update().get(pk=article.pk)
     if not can_edit_article(user, article):
         raise DomainError(_("You may not maintain articles of this department."))
-    version = article.current_version
-    if article.status != ArticleStatus.PUBLISHED or version is None:
+    if article.status != ArticleStatus.PUBLISHED or article.current_version_id is None:
         raise DomainError(_("Only a published article can be made a mandatory read."))
     note = " ".join((summary or "").split())[:300]
-    version = ArticleVersion.objects.select_for_update().get(pk=version.pk)
+    version = ArticleVersion.objects.select_for_update().get(pk=article.current_version_id)
     update = []
     if not version.is_mandatory:
         version.is_mandatory = True
