@@ -8,7 +8,12 @@ from kcc.core.constants import Role
 from kcc.core.exceptions import DomainError
 from knowledgebase.models import ReadReceipt
 from knowledgebase.selectors import mandatory_coverage, mandatory_outstanding_list
-from knowledgebase.services import article_archive, article_publish, article_require_reading, mandatory_read_confirm
+from knowledgebase.services import (
+    article_archive,
+    article_publish,
+    article_require_reading,
+    mandatory_read_confirm,
+)
 from tests.conftest import make_staff
 
 pytestmark = pytest.mark.django_db
