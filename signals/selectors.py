@@ -6,7 +6,21 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 
 from django.db import connection
-from django.db.models import Case, CharField, Count, F, FloatField, Func, IntegerField, Max, Q, QuerySet, Value, When, Window
+from django.db.models import (
+    Case,
+    CharField,
+    Count,
+    F,
+    FloatField,
+    Func,
+    IntegerField,
+    Max,
+    Q,
+    QuerySet,
+    Value,
+    When,
+    Window,
+)
 from django.db.models.functions import Greatest, RowNumber
 from django.utils import timezone
 
@@ -154,6 +168,10 @@ def _similarity_pg(qs: QuerySet[Signal], text: str) -> QuerySet[Signal]:
     )
 
 
+def _use_trigram() -> bool:
+    return connection.vendor == "postgresql"
+
+
 def signal_similar(
     *, text: str, department=None, category: str = "", limit: int = SIMILAR_DEFAULT_LIMIT, user=None, exclude_ids=(),
 ) -> list[Signal]:
@@ -182,7 +200,7 @@ def signal_similar(
             0.05 if category and signal.category == category else 0.0
         )
 
-    if connection.vendor == "postgresql":
+    if _use_trigram():
         candidates = list(_similarity_pg(base, text).filter(text_score__gte=0.15).order_by("-text_score")[: limit * 4])
         for s in candidates:
             s.score = float(s.text_score) + bonus(s)
