@@ -14,12 +14,14 @@ class ChannelsConfig(AppConfig):
         from kcc.core import navigation
         from kcc.core.access import register_customer_scope
         from kcc.core.constants import Role
+        from kcc.core.roles import ROLE_PERMISSIONS
         from kcc.core.views import register_customer_timeline, register_home_section
 
         from .access import customer_scope_via_transfers
         from .views import customer_timeline_context, home_section_context
 
         register_customer_scope(customer_scope_via_transfers)
+        ROLE_PERMISSIONS[Role.ADMIN] |= {"inbox.view_contact", "inbox.view_transfer", "inbox.view_inboundraw"}
 
         navigation.register(_("Inbox"), "channels:inbox", {Role.AGENT, Role.TEAMLEAD}, order=10)
         navigation.register(_("Phone call"), "channels:register_call", {Role.AGENT, Role.TEAMLEAD}, order=12)

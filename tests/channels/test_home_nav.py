@@ -35,3 +35,12 @@ def test_home_shows_my_open_contacts(login, agent):
 def test_team_lead_home_shows_unassigned_count(login, teamlead):
     ContactFactory.create_batch(3)
     assert "3 klantcontacten wachten op een behandelaar" in login(teamlead).get(reverse("core:home")).content.decode()
+
+
+def test_functional_admin_can_look_up_contacts_without_personal_data(login, admin_user, customer):
+    contact = ContactFactory(customer=customer, question="Geheime vraag over mijn schulden")
+    client = login(admin_user)
+    assert client.get("/beheer/inbox/contact/").status_code == 200
+    html = client.get(f"/beheer/inbox/contact/{contact.pk}/change/").content.decode()
+    assert "Geheime vraag" not in html and customer.last_name not in html
+    assert client.get("/beheer/inbox/contact/add/").status_code == 403
