@@ -565,6 +565,9 @@ def register_call(request):
             query, results = _call_results(request, q)
             if selected is None and len(results) == 1 and query.kind in ("phone", "email", "postcode"):
                 selected = results[0]
+            if query.kind == "phone" and "phone" not in initial:
+                # The agent searched the number on the phone's display: that is the caller's number.
+                initial["phone"] = format_phone(query.value)
         if selected is not None and selected not in results:
             results = [selected, *results]
         form = RegisterCallForm(initial=initial, user=user)

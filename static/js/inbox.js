@@ -18,4 +18,14 @@
       evt.preventDefault();
     }
   });
+
+  // Phone registration: a number typed in the caller search is the caller's number; fill the
+  // phone field when the agent has not typed one.
+  document.addEventListener("htmx:afterSwap", function (evt) {
+    var found = evt.target && evt.target.querySelector && evt.target.querySelector("[data-kcc-caller-phone]");
+    var phone = document.getElementById("id_phone");
+    if (found && phone && !phone.value) {
+      phone.value = found.getAttribute("data-kcc-caller-phone");
+    }
+  });
 })();

@@ -20,3 +20,4 @@ def private_dir():
     name = f"test-{uuid.uuid4().hex}"
     yield name
     shutil.rmtree(Path(settings.KCC_PRIVATE_MEDIA_ROOT) / name, ignore_errors=True)
+

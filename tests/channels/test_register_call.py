@@ -192,3 +192,9 @@ def test_the_screen_is_built_for_the_keyboard(login, agent):
 
 def test_register_call_is_for_kcc_roles(login, backoffice_belastingen):
     assert login(backoffice_belastingen).get(URL).status_code == 403
+
+
+def test_searching_a_number_without_javascript_fills_the_callers_number(login, agent, jan):
+    html = login(agent).get(URL + "?q=%2B31+6+1234+5678").content.decode()
+    assert 'name="phone" value="06 12345678"' in html
+    assert 'data-kcc-caller-phone="+31612345678"' in html

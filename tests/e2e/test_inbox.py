@@ -1,0 +1,107 @@
+"""Browser tests of the agent's inbox flows (Playwright + axe on every page visited)."""
+
+import re
+
+import pytest
+from django.core import mail
+from playwright.sync_api import expect
+
+from channels.constants import Channel, ContactStatus, Outcome
+from channels.models import Contact
+from kcc.core.services import customer_create
+from tests.channels.factories import ContactFactory, MessageFactory
+
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture
+def afval_department(db):
+    from tests.core.factories import DepartmentFactory
+
+    return DepartmentFactory(code="afval", name="Afval en Reiniging")
+
+
+@pytest.fixture
+def jan(agent):
+    return customer_create(user=agent, first_name="Jan", last_name="Jansen", postcode="1011AB", house_number=12, phone="06-12345678", email="jan.jansen@example.nl")
+
+
+def test_agent_registers_a_phone_call_by_keyboard_only(page, live_server, login_page, agent, jan, burgerzaken, belastingen, axe):
+    login_page(page, "agent")
+    page.goto(f"{live_server.url}/inbox/telefoon/")
+    axe(page, context="register call")
+    # The search box has the focus: type the caller's number in a different notation.
+    assert page.evaluate("document.activeElement.id") == "id_q"
+    page.keyboard.type("+31 6 1234 5678")
+    expect(page.locator(f"#caller-{jan.pk}")).to_be_checked(timeout=5000)
+    axe(page, context="register call with caller found")
+    page.keyboard.press("Alt+Shift+V")
+    assert page.evaluate("document.activeElement.name") == "question"
+    page.keyboard.type("Wanneer moet ik mijn paspoort verlengen?")
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.name") == "topic_department"
+    page.keyboard.type("Burger")
+    page.keyboard.press("Alt+Shift+U")
+    assert page.evaluate("document.activeElement.name") == "outcome"
+    page.keyboard.type("Zelfstandig")
+    page.keyboard.press("Alt+Shift+R")
+    page.keyboard.press("Enter")
+    page.wait_for_load_state("networkidle")
+    expect(page.get_by_role("status").first).to_contain_text("Gesprek geregistreerd als klantcontact")
+    contact = Contact.objects.get()
+    assert contact.channel == Channel.PHONE and contact.customer_id == jan.pk
+    assert contact.topic_department_id == burgerzaken.pk
+    assert contact.outcome == Outcome.RESOLVED and contact.status == ContactStatus.CLOSED
+    assert contact.caller_address == "+31612345678"
+    assert page.evaluate("document.activeElement.id") == "id_q"  # ready for the next call
+    axe(page, context="register call after registering")
+
+
+def test_agent_claims_an_email_from_the_inbox_replies_and_closes_it(page, live_server, login_page, agent, jan, afval_department, axe):
+    contact = ContactFactory(customer=jan, subject="Afvalpas kwijt")
+    MessageFactory(contact=contact, sender_address="jan.jansen@example.nl", body_html="<p>Mijn <b>afvalpas</b> is kwijt.</p>")
+    login_page(page, "agent")
+    page.goto(f"{live_server.url}/inbox/")
+    axe(page, context="inbox")
+    row = page.get_by_test_id("inbox-row").filter(has_text="Afvalpas kwijt")
+    row.get_by_role("button", name=re.compile("Pak op")).click()
+    page.wait_for_url(re.compile(rf"/inbox/contact/{contact.pk}/$"))
+    expect(page.locator("#contact-owner")).to_contain_text("Sanne de Vries")
+    expect(page.get_by_test_id("message-body").first).to_contain_text("Mijn afvalpas is kwijt.")
+    axe(page, context="contact screen")
+    reply = page.get_by_label("Uw antwoord")
+    expect(reply).to_have_value(re.compile(r"^Beste Jan Jansen,"))
+    reply.fill("Beste Jan Jansen,\n\nU kunt een nieuwe afvalpas aanvragen via de website.\n\nMet vriendelijke groet,\nSanne")
+    page.get_by_role("button", name="Antwoord versturen").click()
+    page.wait_for_load_state("networkidle")
+    expect(page.get_by_role("status").first).to_contain_text("verstuurd naar jan.jansen@example.nl")
+    assert len(mail.outbox) == 1
+    assert mail.outbox[0].subject == f"Re: Afvalpas kwijt [KCC-{contact.pk}]"
+    axe(page, context="contact screen after reply")
+    page.get_by_label("Afhandeling").select_option(Outcome.RESOLVED)
+    page.get_by_label("Afdeling van de vraag").select_option(str(afval_department.pk))
+    page.get_by_role("button", name="Afsluiten", exact=True).click()
+    page.wait_for_url(f"{live_server.url}/inbox/")
+    expect(page.get_by_role("status").first).to_contain_text(f"Klantcontact #{contact.pk} afgesloten")
+    contact.refresh_from_db()
+    assert contact.status == ContactStatus.CLOSED and contact.outcome == Outcome.RESOLVED and contact.closed_by == agent
+    axe(page, context="inbox after closing")
+
+
+def test_inbox_updates_when_a_new_message_arrives(page, live_server, login_page, agent, settings, axe):
+    settings.KCC_INBOX_POLL_SECONDS = 1
+    ContactFactory(subject="Al aanwezig")
+    statuses = []
+    page.on("response", lambda r: statuses.append((r.status, r.request.headers.get("x-kcc-background"))) if "/inbox/" in r.url else None)
+    login_page(page, "agent")
+    page.goto(f"{live_server.url}/inbox/")
+    axe(page, context="inbox")
+    expect(page.get_by_test_id("inbox-count")).to_contain_text("1 klantcontact")
+    page.wait_for_timeout(2500)
+    assert (304, "1") in statuses  # unchanged: background polls cost a 304
+    contact = ContactFactory(channel=Channel.WHATSAPP, subject="Nieuwe vraag over bijstand")
+    MessageFactory(contact=contact, body_text="Kan ik bijstand aanvragen?")
+    expect(page.get_by_role("link", name="Nieuwe vraag over bijstand")).to_be_visible(timeout=10000)
+    expect(page.get_by_test_id("inbox-count")).to_contain_text("2 klantcontacten")
+    assert (200, "1") in statuses
+    axe(page, context="inbox after update")
