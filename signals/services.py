@@ -103,10 +103,12 @@ def signal_raise(
     contact=None,
     note: str = "",
     raised_at: datetime | None = None,
+    notify: bool = True,
 ) -> Signal:
     """Raise a signal; the contact it was raised from becomes its first evidence and the raiser
     its first supporter. The department's acknowledgement deadline is KCC_SIGNAL_ACK_DAYS
-    working days after the raise date. The department's shared address is told after commit."""
+    working days after the raise date. The department's shared address is told after commit
+    (``notify=False`` only for loading history, e.g. demo data)."""
     if not can_raise(user):
         raise PermissionDenied
     title = _clean_text(title, field="title", max_length=TITLE_MAX, label=_("Title"))
@@ -133,8 +135,9 @@ def signal_raise(
     _support(signal=signal, user=user)
     if contact is not None:
         Evidence.objects.create(signal=signal, contact=contact, added_by=user, added_at=raised_at, note=note.strip()[:500])
-    Notification.objects.create(kind=NotificationKind.NEW_SIGNAL, signal=signal, step=1)
-    _deliver_after_commit()
+    if notify:
+        Notification.objects.create(kind=NotificationKind.NEW_SIGNAL, signal=signal, step=1)
+        _deliver_after_commit()
     return signal
 
 
