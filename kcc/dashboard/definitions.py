@@ -67,6 +67,27 @@ METRIC_DEFINITIONS: dict[str, MetricDefinition] = {
               "has not passed yet, are left out of both; they are shown separately."),
         ),
         MetricDefinition(
+            "incoming_transfers", 1, _("Incoming transfers"),
+            _("Transfers to the department of contacts in the base, by the day the contact started."),
+            kind="count", higher_is_better=False,
+        ),
+        MetricDefinition(
+            "incoming_misroute_rate", 1, _("Misroute rate of incoming transfers"),
+            _("Transfers to the department that it marked 'not for us' / all transfers to the department."),
+            higher_is_better=False,
+        ),
+        MetricDefinition(
+            "missed_transfers", 1, _("Transfers that should have come here"),
+            _("Transfers to another department that marked them 'not for us' and named this department as the right one."),
+            kind="count", higher_is_better=False,
+        ),
+        MetricDefinition(
+            "open_overdue", 1, _("Open callbacks past their deadline"),
+            _("Callback requests of the department that are still open or claimed while their deadline has passed, "
+              "whatever the period: what is waiting now."),
+            kind="count", higher_is_better=False,
+        ),
+        MetricDefinition(
             "handle_median", 1, _("Handle time (median)"),
             _("Median of end minus answer over the contacts in the base that have both times. "
               "Estimated from a histogram with fixed buckets: exact to within one bucket "

@@ -123,3 +123,95 @@ class PeriodForm(UtrechtFormMixin, forms.Form):
         """The query string for links that keep this form's choices."""
         values = {**self.period.query(), "granularity": self.granularity, **self.filter_values(), **override}
         return {k: v for k, v in values.items() if v not in ("", None)}
+
+
+CONTACT_METRIC_CHOICES = [
+    ("inbound", _("All inbound contacts")),
+    ("open", _("Not closed yet")),
+    ("base", _("Base (closed, not disconnected)")),
+    ("fcr", _("Resolved in the first contact (FCR)")),
+    ("fcr_adjusted", _("FCR without a repeat contact")),
+    ("repeat", _("FCR followed by a repeat contact")),
+    ("resolved", _("Resolved independently")),
+    ("resolved_after_consult", _("Resolved after consulting a colleague")),
+    ("transferred", _("Transferred")),
+    ("misrouted", _("Transferred to a department that said 'not for us'")),
+    ("callback", _("Callback request created")),
+    ("referred", _("Referred to another organisation")),
+    ("customer_will_call_back", _("Customer will call back")),
+    ("disconnected", _("Disconnected")),
+    ("handled", _("With a handle time")),
+]
+
+CALLBACK_STATE_CHOICES = [
+    ("due", _("Due (not cancelled)")),
+    ("on_time", _("Done on time")),
+    ("late", _("Done late")),
+    ("open_overdue", _("Open past the deadline")),
+    ("pending", _("Open, deadline not passed yet")),
+    ("unreachable", _("Finally unreachable")),
+    ("cancelled", _("Cancelled")),
+]
+
+
+class DrilldownForm(UtrechtFormMixin, forms.Form):
+    """Parameters of a drill-down list. Department and agent are checked against the user's
+    scope by the view (a forged value is a 404, not a form error)."""
+
+    date_from = forms.DateField(label=_("From"), required=False, widget=DateInput())
+    date_to = forms.DateField(label=_("To"), required=False, widget=DateInput())
+    channel = forms.ChoiceField(label=_("Channel"), required=False, choices=[("", _("All channels")), *Channel.choices])
+    department = forms.CharField(required=False, widget=forms.HiddenInput)
+    agent = forms.IntegerField(required=False, widget=forms.HiddenInput)
+
+    def clean(self):
+        data = super().clean()
+        end = data.get("date_to") or today()
+        start = data.get("date_from") or end - timedelta(days=29)
+        if start > end:
+            raise forms.ValidationError(_("The start date must be on or before the end date."))
+        if (end - start).days + 1 > MAX_PERIOD_DAYS:
+            raise forms.ValidationError(_("Choose a period of at most three years."))
+        self.period = Period(start, end)
+        self.cleaned_data["date_from"], self.cleaned_data["date_to"] = start, end
+        return data
+
+
+class ContactDrilldownForm(DrilldownForm):
+    metric = forms.ChoiceField(label=_("Contacts"), required=False, choices=CONTACT_METRIC_CHOICES)
+
+
+class TransferDrilldownForm(DrilldownForm):
+    misrouted = forms.BooleanField(label=_("Only transfers marked 'not for us'"), required=False)
+    to_department = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    correct_department = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    reason = forms.CharField(required=False, widget=forms.HiddenInput)
+
+
+class CallbackDrilldownForm(DrilldownForm):
+    state = forms.ChoiceField(label=_("Callback requests"), required=False, choices=CALLBACK_STATE_CHOICES)
+
+
+class MonthForm(UtrechtFormMixin, forms.Form):
+    month = forms.CharField(
+        label=_("Month"), required=False, max_length=7, widget=forms.TextInput(attrs={"type": "month", "placeholder": "2026-03"}),
+        help_text=_("As year-month, e.g. 2026-03."),
+    )
+    department = forms.CharField(required=False, widget=forms.HiddenInput)
+
+    def clean_month(self):
+        value = (self.cleaned_data.get("month") or "").strip()
+        if not value:
+            first = today().replace(day=1)
+            return (first - timedelta(days=1)).replace(day=1)  # last month: the one to report on
+        try:
+            year, month = (int(p) for p in value.split("-"))
+            return date(year, month, 1)
+        except (ValueError, TypeError):
+            raise forms.ValidationError(_("Enter a month as year-month, e.g. 2026-03.")) from None
+
+    @property
+    def period(self) -> Period:
+        start = self.cleaned_data["month"]
+        end = (start.replace(day=28) + timedelta(days=4)).replace(day=1) - timedelta(days=1)
+        return Period(start, end)

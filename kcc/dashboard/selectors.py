@@ -163,11 +163,11 @@ def incoming_transfers(department: Department, flt: FactFilter, period: Period) 
     if flt.channel:
         qs = qs.filter(channel=flt.channel)
     rows = qs.values("cur").annotate(
-        incoming=Sum("transfers", filter=Q(to_department=department)),
-        misroutes=Sum("misroutes", filter=Q(to_department=department)),
-        missed=Sum("misroutes", filter=Q(correct_department=department) & ~Q(to_department=department)),
+        n_incoming=Sum("transfers", filter=Q(to_department=department)),
+        n_misroutes=Sum("misroutes", filter=Q(to_department=department)),
+        n_missed=Sum("misroutes", filter=Q(correct_department=department) & ~Q(to_department=department)),
     ).order_by()
-    by = {r["cur"]: {k: r[k] or 0 for k in ("incoming", "misroutes", "missed")} for r in rows}
+    by = {r["cur"]: {k: r[f"n_{k}"] or 0 for k in ("incoming", "misroutes", "missed")} for r in rows}
     empty = {"incoming": 0, "misroutes": 0, "missed": 0}
     return {"current": by.get(1, empty), "previous": by.get(0, empty)}
 
@@ -381,3 +381,25 @@ def callback_drilldown(*, scope: DashboardScope, period: Period, state: str, dep
         qs = qs.exclude(status=CallbackStatus.CANCELLED)
     return qs.select_related("target_department").order_by("deadline", "pk")
 
+
+
+@dataclass(frozen=True)
+class SignalSummary:
+    counts: dict  # status -> number of signals
+    ack_overdue: int
+    open_signals: list
+
+
+def department_signals(department: Department, today: date, *, limit: int = 10) -> SignalSummary:
+    """The department's signals: how many per status, how many wait too long for an
+    acknowledgement, and the open ones (oldest first)."""
+    from django.db.models import Count
+
+    from signals.constants import OPEN_STATUSES, SignalStatus
+    from signals.models import Signal
+
+    qs = Signal.objects.filter(department=department, merged_into__isnull=True)
+    counts = {row["status"]: row["n"] for row in qs.order_by().values("status").annotate(n=Count("pk"))}
+    ack_overdue = qs.filter(status=SignalStatus.NEW, ack_due__lt=today).count()
+    open_signals = list(qs.filter(status__in=OPEN_STATUSES).select_related("owner").order_by("raised_at", "pk")[:limit])
+    return SignalSummary(counts, ack_overdue, open_signals)
