@@ -1,7 +1,7 @@
 from celery import shared_task
 
 
-@shared_task(ignore_result=True, acks_late=True)
+@shared_task(name="dashboard.metrics_refresh", ignore_result=True, acks_late=True)
 def metrics_refresh() -> None:
     """Incremental metrics run (beat, every KCC_METRICS_INTERVAL_SECONDS).
 

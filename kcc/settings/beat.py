@@ -45,6 +45,13 @@ BEAT_SCHEDULE: dict = {
     # Callbacks: morning sweep (overdue, escalation, department digests) and outbox retries.
     "callbacks-daily-sweep": {"task": "callbacks.daily_sweep", "schedule": crontab(hour=7, minute=0)},
     "callbacks-notification-retry": {"task": "callbacks.notification_send_pending", "schedule": 600.0},
+    # Dashboard: the incremental metrics job (recomputes only the days touched since its last run).
+    "dashboard-metrics-refresh": {
+        "task": "dashboard.metrics_refresh",
+        "schedule": SettingInterval("KCC_METRICS_INTERVAL_SECONDS", default=120),
+        # A run that could not start within an interval is superseded by the next one.
+        "options": {"expires": 60},
+    },
     # Inbox: IMAP polling (a no-op while KCC_IMAP_HOST is empty) and the sweep that processes
     # inbound payloads left pending by a crash between storing and processing.
     "inbox-imap-poll": {"task": "channels.imap_poll", "schedule": SettingInterval("KCC_IMAP_POLL_SECONDS", default=60)},

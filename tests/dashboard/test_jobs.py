@@ -431,3 +431,25 @@ def test_a_job_killed_halfway_and_run_again_gives_the_facts_of_a_clean_run(clock
     clean = snapshot()
     assert recovered == clean
     assert half_done != clean  # ...but not all of them
+
+
+def test_beat_runs_the_incremental_job_every_configured_interval(settings):
+    from kcc.celery import app
+
+    app.loader.import_default_modules()  # what worker and beat do at start: autodiscover the tasks
+    entry = settings.CELERY_BEAT_SCHEDULE["dashboard-metrics-refresh"]
+    assert entry["task"] == "dashboard.metrics_refresh"
+    assert entry["task"] in app.tasks
+    settings.KCC_METRICS_INTERVAL_SECONDS = 60
+    assert entry["schedule"].run_every == timedelta(seconds=60)
+    settings.KCC_METRICS_INTERVAL_SECONDS = 120
+    assert entry["schedule"].run_every == timedelta(seconds=120)
+
+
+def test_the_task_runs_the_incremental_job(clock):
+    from kcc.dashboard.tasks import metrics_refresh
+
+    ContactFactory(started_at=local(2026, 11, 19, 9, 0))
+    metrics_refresh.delay()
+    assert JobState.objects.get().last_success_at == NOW
+    assert day_totals(date(2026, 11, 19))["base"] == 1
