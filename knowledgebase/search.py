@@ -8,6 +8,7 @@ MAX_QUERY_CHARS, so any pasted text is a valid (perhaps empty) search.
 """
 
 import difflib
+import functools
 import html
 import math
 import re
@@ -36,6 +37,8 @@ MAX_TOKENS = 12
 RANK_WEIGHTS = [0.05, 0.25, 0.6, 1.0]
 # Strength of the usage boost: score * (1 + USAGE_BOOST * ln(1 + uses in the window)).
 USAGE_BOOST = 0.15
+# Size of the full-text and trigram pre-selections that get the full (costlier) score.
+PRESELECT = 200
 # Suggestions scoring below this share of the best suggestion are left out.
 SUGGEST_RELATIVE_FLOOR = 0.3
 
@@ -95,11 +98,19 @@ def _usage_counts(article_ids: list[int]) -> dict[int, int]:
     return dict(rows)
 
 
-def _apply_usage(scored: list[tuple[Article, float]]) -> list[tuple[Article, float, int]]:
-    usage = _usage_counts([a.pk for a, _ in scored])
-    result = [(a, s * (1 + USAGE_BOOST * math.log1p(usage.get(a.pk, 0))), usage.get(a.pk, 0)) for a, s in scored]
-    result.sort(key=lambda r: (-r[1], r[0].title.lower(), r[0].pk))
-    return result
+def _apply_usage(scored: list[tuple[int, float]]) -> list[tuple[int, float, int]]:
+    """Re-rank (article id, relevance) by recent usage; ties keep their relevance order."""
+    usage = _usage_counts([pk for pk, _ in scored])
+    result = [(pk, s * (1 + USAGE_BOOST * math.log1p(usage.get(pk, 0))), usage.get(pk, 0), i) for i, (pk, s) in enumerate(scored)]
+    result.sort(key=lambda r: (-r[1], r[3]))
+    return [(pk, s, u) for pk, s, u, _ in result]
+
+
+def _load(qs: QuerySet, rows: list[tuple[int, float, int]], objects: dict | None) -> list[tuple[Article, float, int]]:
+    """The Article objects of the final rows, in order (one query unless already loaded)."""
+    if objects is None:
+        objects = qs.select_related("owner_department", "current_version").in_bulk([pk for pk, _, _ in rows])
+    return [(objects[pk], s, u) for pk, s, u in rows if pk in objects]
 
 
 def _fold_word(word: str) -> str:
@@ -108,14 +119,23 @@ def _fold_word(word: str) -> str:
 
 
 def _matches(word_folded: str, tokens: list[str]) -> bool:
+    return _matches_cached(word_folded, tuple(tokens))
+
+
+@functools.lru_cache(maxsize=8192)
+def _matches_cached(word: str, tokens: tuple[str, ...]) -> bool:
+    """Does a word of the text match a query word: same stem prefix, or a near-miss typo
+    (difflib, only for plausible pairs: it is the costly part of highlighting)."""
     for token in tokens:
         stem = light_stem(token)
-        if len(stem) >= 3 and word_folded.startswith(stem):
+        if len(stem) >= 3 and word.startswith(stem):
             return True
-        if len(token) >= 2 and word_folded == token:
+        if len(token) >= 2 and word == token:
             return True
-        if len(token) >= 5 and len(word_folded) >= 4 and difflib.SequenceMatcher(None, word_folded, token).ratio() >= 0.8:
-            return True
+        if len(token) >= 5 and len(word) >= 4 and word[0] == token[0] and abs(len(word) - len(token)) <= 2:
+            matcher = difflib.SequenceMatcher(None, word, token)
+            if matcher.quick_ratio() >= 0.8 and matcher.ratio() >= 0.8:
+                return True
     return False
 
 
@@ -152,10 +172,9 @@ def snippet(article: Article, tokens: list[str], width: int = 220) -> SafeString
     return highlight(piece, tokens)
 
 
-def _hits(rows: list[tuple[Article, float, int]], tokens: list[str], limit: int) -> list[SearchHit]:
+def _hits(rows: list[tuple[Article, float, int]], tokens: list[str]) -> list[SearchHit]:
     from django.db.models import prefetch_related_objects
 
-    rows = rows[:limit]
     prefetch_related_objects([a for a, _, _ in rows], "tags")
     return [SearchHit(a, s, u, highlight(a.title, tokens), snippet(a, tokens)) for a, s, u in rows]
 
@@ -187,18 +206,22 @@ def _prefix_query(tokens: list[str]):
 
 
 def _pg_search(qs: QuerySet, text: str, tokens: list[str], *, typo: bool, candidates: int):
+    """Rank in two stages so that a common word ("aanvragen" matches most articles) stays
+    fast: a narrow pre-selection of the best full-text matches plus the trigram (typo)
+    matches, then the full score on that short list only, then the rows themselves."""
     and_query = SearchQuery(text, search_type="websearch", config="dutch")
     or_query = _prefix_query(tokens)
     folded = " ".join(tokens)
     rank_and = SearchRank(F("search_vector"), and_query, weights=RANK_WEIGHTS)
     rank_or = SearchRank(F("search_vector"), or_query, weights=RANK_WEIGHTS)
-    condition = Q(search_vector=or_query)
+    shortlist = qs.filter(search_vector=or_query).annotate(pre=rank_or).order_by("-pre", "pk").values("pk")[:PRESELECT]
     score = Value(2.0) * rank_and + rank_or
     if typo and folded:
-        condition |= Q(WordSimilarMatch(Value(folded), F("search_text")))
+        trigram = qs.filter(WordSimilarMatch(Value(folded), F("search_text"))).values("pk")[:PRESELECT]
+        shortlist = shortlist.union(trigram)
         score = score + Value(0.8) * Cast(TrigramWordSimilarity(Value(folded), "search_text"), FloatField())
-    qs = qs.annotate(score=score).filter(condition).order_by("-score", "pk")
-    return [(a, float(a.score)) for a in qs[:candidates]]
+    ranked = Article.objects.filter(pk__in=shortlist).annotate(score=score).order_by("-score", "pk").values_list("pk", "score")
+    return [(pk, float(value)) for pk, value in ranked[:candidates]], None
 
 
 # --- SQLite fallback -------------------------------------------------------------------
@@ -214,8 +237,8 @@ def _fallback_search(qs: QuerySet, tokens: list[str], *, typo: bool, candidates:
             continue
         condition |= Q(search_text__contains=stem) | Q(question__icontains=stem) | Q(body__icontains=stem)
     if not condition:
-        return []
-    scored = []
+        return [], {}
+    scored, objects = [], {}
     for article in qs.filter(condition)[:500]:
         title = fold_text(article.title)
         meta = article.search_text
@@ -236,9 +259,10 @@ def _fallback_search(qs: QuerySet, tokens: list[str], *, typo: bool, candidates:
         if matched == len(stems):
             score *= 2
         if score > 0:
-            scored.append((article, score))
-    scored.sort(key=lambda r: -r[1])
-    return scored[:candidates]
+            scored.append((article.pk, score))
+            objects[article.pk] = article
+    scored.sort(key=lambda r: (-r[1], objects[r[0]].title.lower(), r[0]))
+    return scored[:candidates], objects
 
 
 def _correct_typos(qs: QuerySet, tokens: list[str], stems: list[str]) -> list[str]:
@@ -261,19 +285,22 @@ def _correct_typos(qs: QuerySet, tokens: list[str], stems: list[str]) -> list[st
 # --- entry point -----------------------------------------------------------------------
 
 
+def _rank(qs: QuerySet, text: str, tokens: list[str], *, typo: bool, candidates: int):
+    if connection.vendor == "postgresql":
+        return _pg_search(qs, text, tokens, typo=typo, candidates=candidates)
+    return _fallback_search(qs.select_related("owner_department", "current_version"), tokens, typo=typo, candidates=candidates)
+
+
 def search_articles(qs: QuerySet, text: str, *, limit: int = 20, typo: bool = True) -> list[SearchHit]:
-    """Rank the articles of `qs` (already filtered to what the user may see) for `text`."""
+    """Rank the articles of `qs` (already filtered to what the user may see) for `text`.
+    Queries: ranked candidate ids, their recent usage, the final rows, their tags."""
     text = clean_query(text)
     tokens = query_tokens(text)
     if not tokens:
         return []
-    candidates = max(limit * 3, 30)
-    qs = qs.select_related("owner_department", "current_version")
-    if connection.vendor == "postgresql":
-        scored = _pg_search(qs, text, tokens, typo=typo, candidates=candidates)
-    else:
-        scored = _fallback_search(qs, tokens, typo=typo, candidates=candidates)
-    return _hits(_apply_usage(scored), tokens, limit)
+    scored, objects = _rank(qs, text, tokens, typo=typo, candidates=max(limit * 3, 30))
+    rows = _apply_usage(scored)[:limit]
+    return _hits(_load(qs, rows, objects), tokens)
 
 
 def suggest_articles(qs: QuerySet, text: str, *, limit: int = 5) -> list[Article]:
@@ -283,16 +310,12 @@ def suggest_articles(qs: QuerySet, text: str, *, limit: int = 5) -> list[Article
     tokens = query_tokens(text)
     if not tokens:
         return []
-    typo = len(tokens) <= 3
-    qs = qs.select_related("owner_department", "current_version")
-    if connection.vendor == "postgresql":
-        scored = _pg_search(qs, text, tokens, typo=typo, candidates=max(limit * 3, 15))
-    else:
-        scored = _fallback_search(qs, tokens, typo=typo, candidates=max(limit * 3, 15))
+    scored, objects = _rank(qs, text, tokens, typo=len(tokens) <= 3, candidates=max(limit * 3, 15))
     ranked = _apply_usage(scored)
     if not ranked:
         return []
     # A long description matches many articles on one common word; keep only suggestions
     # that are reasonably close to the best one.
     floor = ranked[0][1] * SUGGEST_RELATIVE_FLOOR
-    return [a for a, s, _ in ranked[:limit] if s >= floor]
+    rows = [r for r in ranked[:limit] if r[1] >= floor]
+    return [a for a, _, _ in _load(qs, rows, objects)]
