@@ -94,7 +94,7 @@ class CallbackRequest(models.Model):
     )
     note = models.TextField(_("note for the colleague"), blank=True, help_text=_("Internal; never shown to the resident."))
     deadline = models.DateField(
-        _("deadline"), db_index=True,
+        _("deadline"),
         help_text=_("Last working day to call back: the department's norm in working days from the day it was made."),
     )
     status = models.CharField(_("status"), max_length=12, choices=CallbackStatus.choices, default=CallbackStatus.OPEN)
@@ -141,13 +141,20 @@ class CallbackRequest(models.Model):
         verbose_name = _("callback request")
         verbose_name_plural = _("callback requests")
         indexes = [
-            # Department queue and "my callbacks": filter on status, sorted by deadline.
-            models.Index(fields=["target_department", "status", "deadline", "id"], name="callback_dept_queue_idx"),
+            # Lists are sorted by (deadline, priority, id) and show active callbacks by default:
+            # partial indexes on the active ones serve the department queue, the team lead's
+            # all-departments list and the sweeps; the full one serves "all statuses" and the
+            # overview's deadline ranges. "My callbacks" use the claimer/assignee indexes.
+            models.Index(fields=["target_department", "deadline", "priority", "id"], condition=Q(status__in=["open", "claimed"]), name="callback_dept_active_idx"),
+            models.Index(fields=["deadline", "priority", "id"], condition=Q(status__in=["open", "claimed"]), name="callback_active_idx"),
+            models.Index(fields=["target_department", "deadline", "priority", "id"], name="callback_dept_deadline_idx"),
+            # The overview's on-time share aggregates every callback due in a period: covering
+            # index, so that is an index-only scan instead of a table scan.
+            models.Index(fields=["deadline"], include=["target_department", "status", "closed_on_time"], name="callback_due_cover_idx"),
             models.Index(fields=["claimed_by", "status", "deadline"], name="callback_claimed_idx"),
             models.Index(fields=["assigned_to", "status", "deadline"], name="callback_assigned_idx"),
             models.Index(fields=["created_by", "status", "deadline"], name="callback_creator_idx"),
             models.Index(fields=["customer", "created_at"], name="callback_customer_idx"),
-            models.Index(fields=["status", "deadline"], name="callback_status_deadline_idx"),
         ]
         constraints = [
             # One callback per contact: a contact has one outcome, and the demo seed and the
