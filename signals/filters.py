@@ -8,6 +8,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from kcc.core.access import department_ids
+from kcc.core.constants import Role
 from kcc.core.forms import UtrechtFormMixin
 from kcc.core.models import Department
 
@@ -47,7 +49,7 @@ class FilterForm(UtrechtFormMixin, forms.Form):
 class SignalFilter(django_filters.FilterSet):
     """Filters for the list (and the board, which ignores status and sort)."""
 
-    q = django_filters.CharFilter(label=_("Search"), method="filter_q", help_text=_("Words in the title or description."))
+    q = django_filters.CharFilter(label=_("Search"), method="filter_q")
     department = django_filters.ModelChoiceFilter(
         label=_("Department"), queryset=Department.objects.filter(is_active=True).order_by("name"), empty_label=_("All departments"),
     )
@@ -72,11 +74,17 @@ class SignalFilter(django_filters.FilterSet):
         if not data.get("sort"):
             data["sort"] = SORT_DEFAULT
         super().__init__(data, *args, **kwargs)
+        # "Only mine" means something only to department staff, who own signals. Removed
+        # before the (lazily built) form exists.
+        user = getattr(self.request, "user", None)
+        if user is None or not department_ids(user, Role.BACKOFFICE, Role.MANAGER):
+            self.filters.pop("mine", None)
         if department_queryset is not None:
             self.filters["department"].queryset = department_queryset
             self.form.fields["department"].queryset = department_queryset
         self.form.fields["min_evidence"].widget.attrs.update({"inputmode": "numeric", "min": 0})
         self.form.fields["q"].widget.attrs.update({"type": "search"})
+        self.form.use_required_attribute = False
 
     def filter_q(self, queryset, name, value):
         for word in value.split()[:6]:

@@ -22,6 +22,9 @@ class ConfiguredForm(UtrechtFormMixin, forms.Form):
     assistive technology as the mixin would have done."""
 
     _configured = False
+    # The server validates (every form is novalidate): browsers must not paint empty required
+    # fields red before the user has typed anything.
+    use_required_attribute = False
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -103,6 +106,8 @@ class SignalRaiseForm(ConfiguredForm):
 
 
 class EvidenceAddForm(UtrechtFormMixin, forms.Form):
+    use_required_attribute = False
+
     contact = forms.IntegerField(label=_("Contact"), min_value=1, widget=forms.HiddenInput)
     note = forms.CharField(label=_("Note"), max_length=500, required=False, help_text=_("What this contact adds, in a few words."))
 
@@ -209,6 +214,8 @@ class AssignForm(ConfiguredForm):
 
 
 class CommentForm(UtrechtFormMixin, forms.Form):
+    use_required_attribute = False
+
     body = forms.CharField(label=_("Comment"), max_length=TEXT_MAX, widget=forms.Textarea(attrs={"rows": 3}))
     parent = forms.IntegerField(required=False, widget=forms.HiddenInput)
 

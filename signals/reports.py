@@ -154,7 +154,7 @@ def report_csv_rows(report: OverlegReport):
     yield [_("Acknowledged on time"), report.ack_on_time, report.ack_due_total]
     yield []
     yield [
-        _("Number"), _("Title"), _("Category"), _("Current status"), _("Impact"), _("Raised at"), _("Acknowledge by"),
+        _("Number"), _("Title"), _("Category"), _("Current status"), _("Impact"), _("Raised at"), _("Respond by"),
         _("First response at"), _("Resolved at"), _("Contacts (total)"), _("Contacts this month"), _("Signal owner"),
         _("Target date"), _("Latest response"),
     ]

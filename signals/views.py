@@ -52,6 +52,8 @@ from .models import Comment, Evidence
 from .reports import overleg_report, report_csv_rows
 
 PAGE_SIZE = 50
+# Linked contacts shown on a signal's page before "show all".
+EVIDENCE_SHOWN = 10
 
 
 def _fragment(request) -> bool:
@@ -314,7 +316,10 @@ def _article_queryset(signal):
 def _detail_context(request, signal, **overrides):
     user = request.user
     selectors.signal_get_detail(signal=signal)
-    evidence = selectors.evidence_for_viewer(user=user, signal=signal)
+    all_evidence = selectors.evidence_for_viewer(user=user, signal=signal)
+    show_all = request.GET.get("contacten") == "alle"
+    evidence = all_evidence if show_all else all_evidence[:EVIDENCE_SHOWN]
+    # Only the customers whose names are actually shown go into the processing log.
     customers = {row.contact.customer_id: row.contact.customer for row in evidence if row.visible and row.contact.customer_id}
     if customers:
         processing_log_record(
@@ -325,7 +330,8 @@ def _detail_context(request, signal, **overrides):
         "signal": signal,
         "today": timezone.localdate(),
         "evidence": evidence,
-        "evidence_hidden": sum(1 for row in evidence if not row.visible),
+        "evidence_more": len(all_evidence) - len(evidence),
+        "evidence_hidden": sum(1 for row in all_evidence if not row.visible),
         "changes": selectors.status_change_list(signal=signal),
         "comments": selectors.comment_tree(signal=signal),
         "comment_form": CommentForm(),

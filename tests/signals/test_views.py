@@ -356,3 +356,17 @@ def test_pages_have_no_inline_scripts_or_styles(login, agent, belastingen):
         assert " onclick=" not in body and " onchange=" not in body, url
         for chunk in body.split("<script")[1:]:
             assert "src=" in chunk.split(">")[0], url
+
+
+def test_signal_page_shows_ten_contacts_and_logs_only_the_customers_shown(login, agent, belastingen):
+    signal = SignalFactory(department=belastingen)
+    for i in range(12):
+        EvidenceFactory(signal=signal, contact=ContactFactory(subject=f"Contact nummer {i:02d}", customer=CustomerFactory()))
+    client = login(agent)
+    body = html(client.get(reverse("signals:detail", args=[signal.pk])))
+    assert "Klantcontacten die dit laten zien (12)" in body
+    assert body.count("Contact nummer") == 10
+    assert "Toon nog 2 klantcontacten" in body
+    assert ProcessingLogEntry.objects.filter(user=agent, purpose=Purpose.SIGNAL).count() == 10
+    body = html(client.get(reverse("signals:detail", args=[signal.pk]) + "?contacten=alle"))
+    assert body.count("Contact nummer") == 12
