@@ -172,6 +172,8 @@ def seed(out=print):
                     """
                     UPDATE knowledgebase_article a SET
                       status = 'published', current_version_id = v.id,
+                      head_vector = setweight(to_tsvector('dutch', a.title), 'A')
+                                 || setweight(to_tsvector('dutch', replace(a.synonyms, ',', ' ')), 'B'),
                       search_vector = setweight(to_tsvector('dutch', a.title), 'A')
                                    || setweight(to_tsvector('dutch', replace(a.synonyms, ',', ' ')), 'B')
                                    || setweight(to_tsvector('dutch', a.question || ' ' || a.body), 'C')
@@ -218,12 +220,12 @@ def pct(values, p):
 
 
 def measure(repeat: int):
+    from django.contrib.auth import get_user_model
     from django.db import connection
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
     from django.urls import reverse
 
-    from django.contrib.auth import get_user_model
     from knowledgebase.selectors import article_search
 
     agent = get_user_model().objects.get(username="agent")

@@ -83,6 +83,10 @@ class Article(models.Model):
         null=True, editable=False,
         help_text=_("PostgreSQL full-text index (Dutch): title A, synonyms and tags B, question and text C."),
     )
+    head_vector = SearchVectorField(
+        null=True, editable=False,
+        help_text=_("PostgreSQL full-text index of title (A), synonyms and tags (B) only: the cheap first search stage."),
+    )
     search_text = models.TextField(
         editable=False, blank=True,
         help_text=_("Lower-case, accent-free title, synonyms and tags: trigram matching and the SQLite fallback."),

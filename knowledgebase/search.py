@@ -206,15 +206,20 @@ def _prefix_query(tokens: list[str]):
 
 
 def _pg_search(qs: QuerySet, text: str, tokens: list[str], *, typo: bool, candidates: int):
-    """Rank in two stages so that a common word ("aanvragen" matches most articles) stays
-    fast: a narrow pre-selection of the best full-text matches plus the trigram (typo)
-    matches, then the full score on that short list only, then the rows themselves."""
+    """Rank in two stages so that a common word ("aanvragen" occurs in most articles) stays
+    fast. The short list is the union of: the best matches of any query word in title,
+    synonyms or tags (few rows, ranked); articles containing all query words anywhere
+    (unranked, capped); and trigram (typo) matches (capped). Only that list gets the full
+    score. A body-only match of one word of a multi-word query can drop out: it would rank
+    low anyway."""
     and_query = SearchQuery(text, search_type="websearch", config="dutch")
     or_query = _prefix_query(tokens)
     folded = " ".join(tokens)
     rank_and = SearchRank(F("search_vector"), and_query, weights=RANK_WEIGHTS)
     rank_or = SearchRank(F("search_vector"), or_query, weights=RANK_WEIGHTS)
-    shortlist = qs.filter(search_vector=or_query).annotate(pre=rank_or).order_by("-pre", "pk").values("pk")[:PRESELECT]
+    rank_head = SearchRank(F("head_vector"), or_query, weights=RANK_WEIGHTS)
+    shortlist = qs.filter(head_vector=or_query).annotate(pre=rank_head).order_by("-pre", "pk").values("pk")[:PRESELECT]
+    shortlist = shortlist.union(qs.filter(search_vector=and_query).values("pk")[:PRESELECT])
     score = Value(2.0) * rank_and + rank_or
     if typo and folded:
         trigram = qs.filter(WordSimilarMatch(Value(folded), F("search_text"))).values("pk")[:PRESELECT]

@@ -84,19 +84,17 @@ def normalize_synonyms(value: str) -> str:
 
 def article_index(*, article: Article) -> None:
     """Refresh the search data of one article from its current fields: the folded trigram
-    text everywhere, and on PostgreSQL the weighted Dutch tsvector (title A, synonyms and
-    tags B, question and body C)."""
+    text everywhere, and on PostgreSQL the weighted Dutch tsvectors (title A, synonyms and
+    tags B, question and body C; the head vector holds A and B only)."""
     tag_names = " ".join(article.tags.values_list("name", flat=True)) if article.pk else ""
     search_text = fold_text(f"{article.title} {article.synonyms.replace(',', ' ')} {tag_names}")
     update = {"search_text": search_text}
     if connection.vendor == "postgresql":
         meta = f"{article.synonyms.replace(',', ' ')} {tag_names}"
         text = f"{article.question} {markdown_to_text(article.body)}"
-        update["search_vector"] = (
-            SearchVector(Value(article.title), weight="A", config="dutch")
-            + SearchVector(Value(meta), weight="B", config="dutch")
-            + SearchVector(Value(text), weight="C", config="dutch")
-        )
+        head = SearchVector(Value(article.title), weight="A", config="dutch") + SearchVector(Value(meta), weight="B", config="dutch")
+        update["head_vector"] = head
+        update["search_vector"] = head + SearchVector(Value(text), weight="C", config="dutch")
     Article.objects.filter(pk=article.pk).update(**update)
     article.search_text = search_text
 
