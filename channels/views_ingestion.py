@@ -4,6 +4,7 @@ pages for team leads, and the screen-pop fragment for agents."""
 import hashlib
 import hmac
 import logging
+import re
 
 from django.conf import settings
 from django.contrib import messages
@@ -54,6 +55,8 @@ EMAIL_MAX_BYTES_EXTRA = 1024 * 1024
 JSON_MAX_BYTES = 1024 * 1024
 META_MAX_BYTES = 5 * 1024 * 1024
 PREVIEW_BYTES = 16 * 1024
+# Meta sends a number; anything else is not echoed back.
+_CHALLENGE_RE = re.compile(r"[A-Za-z0-9_.\-]{1,200}")
 
 
 # --- webhook plumbing ------------------------------------------------------------------
@@ -190,9 +193,7 @@ def meta_webhook(request):
             expected
             and request.GET.get("hub.mode") == "subscribe"
             and hmac.compare_digest(token.encode(), expected.encode())
-            and challenge
-            and len(challenge) <= 200
-            and challenge.isprintable()
+            and _CHALLENGE_RE.fullmatch(challenge)
         ):
             response = HttpResponse(challenge, content_type="text/plain; charset=utf-8")
             response["Cache-Control"] = "no-store"

@@ -7,6 +7,11 @@ For each message in the mailbox:
    by another route a duplicate;
 3. only then move it to the processed folder (UID MOVE when the server offers it).
 
+The poller that stored a message moves it. A poller that fetches a message someone else just
+stored leaves the move to them (a second MOVE racing the first can leave two copies in the
+processed folder); it does move it when the first move failed or when the first poller has
+evidently died (the copy is older than a minute).
+
 If the database write fails, the message is not moved: it stays in the mailbox and is fetched
 again by the next poll. If the move fails after the commit, the next poll fetches it again and
 the dedupe key makes that a no-op (it is then moved). Two pollers on one mailbox are safe: the
@@ -16,17 +21,22 @@ move of a message that is already gone does nothing.
 
 import logging
 from dataclasses import dataclass, field
+from datetime import timedelta
 
 from django.conf import settings
-from django.db import connection
+from django.db import connection, transaction
+from django.utils import timezone
 from imap_tools import MailBox, MailBoxUnencrypted
 from imap_tools.message import MailMessage
 
 from ..constants import InboundSource
+from ..models import InboundRaw
 from .email_ingest import ingest_email
 
 log = logging.getLogger("channels.ingestion.imap")
 DEFAULT_TIMEOUT = 60
+# A message another poller stored less than this long ago is left for that poller to move.
+MOVE_GRACE_SECONDS = 60
 
 
 class RawMailMessage(MailMessage):
@@ -47,6 +57,7 @@ class PollSummary:
     counts: dict = field(default_factory=lambda: {"new": 0, "threaded": 0, "duplicate": 0, "quarantined": 0, "pending": 0, "failed": 0})
     moved: int = 0
     move_failures: int = 0
+    left_to_other_poller: int = 0
     errors: list = field(default_factory=list)
 
     @property
@@ -80,6 +91,7 @@ def _refresh_capabilities(mailbox) -> None:
 def imap_poll(
     *, host: str, port: int, ssl: bool, user: str, password: str, mailbox: str = "INBOX",
     processed_folder: str = "Verwerkt", limit: int | None = None, timeout: int = DEFAULT_TIMEOUT,
+    move_grace_seconds: int = MOVE_GRACE_SECONDS,
 ) -> PollSummary:
     """Poll one mailbox once (see the module docstring). Must run outside a transaction: the
     move happens after the commit of each message, and inside an atomic block there is no
@@ -121,15 +133,45 @@ def imap_poll(
                 log.exception("IMAP message %s could not be stored; left in %s", uid, mailbox)
                 continue
             summary.counts[result.label if result.label in summary.counts else "pending"] += 1
-            if processed_folder:
-                try:
-                    box.move([uid], processed_folder)
-                    summary.moved += 1
-                except Exception as exc:  # noqa: BLE001 - stored; the next poll moves it
-                    summary.move_failures += 1
-                    summary.errors.append(f"UID {uid}: move failed: {exc}"[:300])
-                    log.warning("IMAP message %s stored but not moved: %s", uid, exc)
+            if not processed_folder:
+                continue
+            if result.replay and not _replay_needs_move(result.raw_id, move_grace_seconds):
+                # Another poller stored it a moment ago and is moving it; moving it twice
+                # would leave two copies in the processed folder.
+                summary.left_to_other_poller += 1
+                continue
+            try:
+                box.move([uid], processed_folder)
+            except Exception as exc:  # noqa: BLE001 - stored; the next poll moves it
+                summary.move_failures += 1
+                summary.errors.append(f"UID {uid}: move failed: {exc}"[:300])
+                log.warning("IMAP message %s stored but not moved: %s", uid, exc)
+                _record_move(result.raw_id, moved=False)
+            else:
+                summary.moved += 1
+                _record_move(result.raw_id, moved=True)
     return summary
+
+
+def _replay_needs_move(raw_id: int, grace_seconds: int) -> bool:
+    """A message fetched again after it was stored: move it when its first poller is done with
+    it (its move failed) or evidently gone (crashed between commit and move: older than the
+    grace period). A fresh one belongs to a poller that is moving it right now."""
+    raw = InboundRaw.objects.filter(pk=raw_id).only("received_at", "meta").first()
+    if raw is None:
+        return True
+    if raw.meta.get("imap_move_failed") or raw.meta.get("imap_moved"):
+        return True
+    return raw.received_at <= timezone.now() - timedelta(seconds=grace_seconds)
+
+
+def _record_move(raw_id: int, *, moved: bool) -> None:
+    with transaction.atomic():
+        raw = InboundRaw.objects.select_for_update().filter(pk=raw_id).only("meta").first()
+        if raw is None:
+            return
+        raw.meta = {**raw.meta, "imap_moved": moved, "imap_move_failed": not moved}
+        raw.save(update_fields=["meta"])
 
 
 def imap_poll_configured(**overrides) -> PollSummary | None:

@@ -158,7 +158,10 @@ def dovecot():
     for sub in ("mail", "home"):
         (base / sub).mkdir()
         os.chown(base / sub, account.pw_uid, account.pw_gid)
-    subprocess.run([str(DOVECOT), "-c", str(base / "dovecot.conf")], check=True, capture_output=True)
+    # Dovecot daemonises and its processes inherit stdout/stderr: never give it a pipe we
+    # would wait on.
+    with open(base / "startup.log", "wb") as startup_log:
+        subprocess.run([str(DOVECOT), "-c", str(base / "dovecot.conf")], check=True, stdin=subprocess.DEVNULL, stdout=startup_log, stderr=subprocess.STDOUT)
     deadline = time.monotonic() + 15
     while True:
         try:
@@ -174,7 +177,7 @@ def dovecot():
     try:
         yield Dovecot(host="127.0.0.1", port=port, base=base)
     finally:
-        subprocess.run([str(DOVECOT), "-c", str(base / "dovecot.conf"), "stop"], capture_output=True)
+        subprocess.run([str(DOVECOT), "-c", str(base / "dovecot.conf"), "stop"], stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         pid_file = base / "run" / "master.pid"
         for _ in range(50):
             if not pid_file.exists():

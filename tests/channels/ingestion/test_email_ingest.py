@@ -280,7 +280,7 @@ def test_attachment_named_etc_passwd_is_stored_safely(attachment_storage, tmp_pa
     content = b"root:x:0:0:root:/root:/bin/bash\n"
     raw = multipart(
         parts=[
-            ({"Content-Type": "text/plain"}, "Zie bijlage".encode()),
+            ({"Content-Type": "text/plain"}, b"Zie bijlage"),
             ({"Content-Type": "text/plain", "Content-Disposition": 'attachment; filename="../../etc/passwd"'}, content),
         ]
     )
