@@ -49,10 +49,12 @@ def cursor_decode(value: str | None) -> tuple[datetime, int] | None:
 def _keyset(queryset: QuerySet, field: str, cursor: tuple[datetime, int] | None, *, descending: bool) -> QuerySet:
     if cursor is not None:
         at, pk = cursor
+        # The plain range condition (>= / <=) lets PostgreSQL start the index scan at the
+        # cursor; the OR then only breaks ties on the same timestamp.
         if descending:
-            queryset = queryset.filter(Q(**{f"{field}__lt": at}) | Q(**{field: at, "pk__lt": pk}))
+            queryset = queryset.filter(Q(**{f"{field}__lte": at}), Q(**{f"{field}__lt": at}) | Q(**{field: at, "pk__lt": pk}))
         else:
-            queryset = queryset.filter(Q(**{f"{field}__gt": at}) | Q(**{field: at, "pk__gt": pk}))
+            queryset = queryset.filter(Q(**{f"{field}__gte": at}), Q(**{f"{field}__gt": at}) | Q(**{field: at, "pk__gt": pk}))
     order = (f"-{field}", "-pk") if descending else (field, "pk")
     return queryset.order_by(*order)
 

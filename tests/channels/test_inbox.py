@@ -248,3 +248,12 @@ def test_htmx_filter_request_gets_only_the_fragment(login, agent):
     body = response.content.decode()
     assert "<html" not in body and 'id="inbox-poll"' in body
     assert "WhatsApp" in body
+
+
+def test_free_text_search_runs_a_fixed_number_of_queries(login, agent, django_assert_num_queries):
+    for i in range(5):
+        ContactFactory(customer=CustomerFactory(last_name=f"Bos{i}"), subject="Paspoort")
+    client = login(agent)
+    client.get(f"{INBOX}?q=bos+paspoort")
+    with django_assert_num_queries(7):
+        assert len(rows(client.get(f"{INBOX}?q=bos+paspoort"))) == 5
