@@ -129,18 +129,19 @@ def measure_page(client, url, n):
 
     for _ in range(5):
         assert client.get(url).status_code == 200
-    times, counts = [], set()
+    times, cpu, counts = [], [], set()
     for _ in range(n):
         with CaptureQueriesContext(connection) as ctx:
-            t0 = time.perf_counter()
+            t0, c0 = time.perf_counter(), time.process_time()
             response = client.get(url)
             times.append((time.perf_counter() - t0) * 1000)
+            cpu.append((time.process_time() - c0) * 1000)
         assert response.status_code == 200, (url, response.status_code)
         counts.add(len(ctx.captured_queries))
     # The bare SQL the page needs: its own reads of the callbacks table (count + page of rows
     # with joins, or the overview's aggregates), exactly as Django sent them.
     data_sql = [q["sql"] for q in ctx.captured_queries if "callbacks_callbackrequest" in q["sql"] and q["sql"].lstrip().upper().startswith("SELECT")]
-    return times, counts, data_sql
+    return times, cpu, counts, data_sql
 
 
 def measure_sql(statements, n):
@@ -202,17 +203,20 @@ def main() -> int:
         ("overview per department (90 days)", teamlead, "/terugbellen/per-afdeling/?periode=90"),
     ]
     print()
-    print(f"| page ({total:,} callbacks) | p50 ms | p95 ms | queries | bare SQL p50 ms | page / SQL |")
-    print("|---|---:|---:|---:|---:|---:|")
+    load = os.getloadavg()[0]
+    print(f"machine: {os.cpu_count()} CPUs, load average {load:.1f} at start (the server time includes waiting for the CPU)")
+    print()
+    print(f"| page ({total:,} callbacks) | p50 ms | p95 ms | Python CPU p50 ms | queries | bare SQL p50 ms | page / SQL |")
+    print("|---|---:|---:|---:|---:|---:|---:|")
     failed = False
     for label, user, url in cases:
         client = Client()
         client.force_login(user)
-        times, counts, data_sql = measure_page(client, url, args.requests)
+        times, cpu, counts, data_sql = measure_page(client, url, args.requests)
         p50, p95 = percentile(times, 50), percentile(times, 95)
         queries = "/".join(str(c) for c in sorted(counts))
         sql_p50 = percentile(measure_sql(data_sql, args.requests), 50)
-        print(f"| {label} | {p50:.1f} | {p95:.1f} | {queries} | {sql_p50:.2f} | {p50 / sql_p50:.1f}x |")
+        print(f"| {label} | {p50:.1f} | {p95:.1f} | {percentile(cpu, 50):.1f} | {queries} | {sql_p50:.2f} | {p50 / sql_p50:.1f}x |")
         if len(counts) != 1 or p95 >= 100:
             failed = True
     print()

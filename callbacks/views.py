@@ -389,6 +389,8 @@ def overview(request):
     if period not in PERIODS:
         period = 30
     data = department_overview(user=request.user, period_days=period)
-    context = {**data, "periods": PERIODS, "own_departments": department_ids(request.user, Role.MANAGER)}
+    # Each department links to its queue: team leads may list every department, managers their own.
+    linkable = {r.department.pk for r in data["rows"]} if has_role(request.user, Role.TEAMLEAD) else department_ids(request.user, Role.MANAGER)
+    context = {**data, "periods": PERIODS, "linkable": linkable}
     template = "callbacks/overview.html#table" if _fragment(request) else "callbacks/overview.html"
     return _vary(TemplateResponse(request, template, context))

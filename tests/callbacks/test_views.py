@@ -360,3 +360,43 @@ def test_contact_panel_tells_the_agent_the_residents_callback_is_open(rf, agent,
     html = render_to_string("callbacks/contact_panel.html", {"ctx": ctx}, request=request)
     assert "Deze inwoner heeft 1 open terugbelverzoek" in html
     assert reverse("callbacks:create_from_contact", args=[contact.pk]) in html
+
+
+def test_detail_page_renders_every_state(login, teamlead, belastingen):
+    client = login(teamlead)
+    for kwargs in ({"done": True}, {"status": CallbackStatus.UNREACHABLE, "closed_at": timezone.now()},
+                   {"status": CallbackStatus.CANCELLED, "closed_at": timezone.now(), "outcome": "Ingetrokken"},
+                   {"anonymous": True}, {"overdue": True}):
+        callback = CallbackFactory(target_department=belastingen, **kwargs)
+        response = client.get(reverse("callbacks:detail", args=[callback.pk]))
+        assert response.status_code == 200, kwargs
+        if kwargs.get("overdue"):
+            assert "werkdagen te laat" in response.content.decode() or "werkdag te laat" in response.content.decode()
+
+
+def test_overview_links_departments_to_their_queue(login, manager_belastingen, belastingen):
+    html = login(manager_belastingen).get(reverse("callbacks:overview")).content.decode()
+    assert f'href="/terugbellen/?department={belastingen.pk}"' in html
+
+
+def test_functional_admin_maintains_closure_days_in_the_admin(login, admin_user):
+    from datetime import date
+
+    from callbacks.models import ClosureDay
+
+    client = login(admin_user)
+    assert client.get("/beheer/callbacks/closureday/").status_code == 200
+    response = client.post("/beheer/callbacks/closureday/add/", {"date": "2026-05-15", "description": "Brugdag na Hemelvaart"})
+    assert response.status_code == 302
+    assert ClosureDay.objects.get().date == date(2026, 5, 15)
+
+
+def test_customer_merge_in_the_inbox_moves_callbacks(teamlead, make_callback, resident):
+    from channels.services import customer_merge
+    from tests.core.factories import CustomerFactory
+
+    callback = make_callback(customer=resident)
+    survivor = CustomerFactory()
+    customer_merge(user=teamlead, source=resident, target=survivor)
+    callback.refresh_from_db()
+    assert callback.customer == survivor
