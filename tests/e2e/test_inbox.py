@@ -105,3 +105,42 @@ def test_inbox_updates_when_a_new_message_arrives(page, live_server, login_page,
     expect(page.get_by_test_id("inbox-count")).to_contain_text("2 klantcontacten")
     assert (200, "1") in statuses
     axe(page, context="inbox after update")
+
+
+def test_back_office_marks_a_transfer_not_for_us(page, live_server, login_page, backoffice_belastingen, belastingen, burgerzaken, agent, axe):
+    from tests.channels.factories import TransferFactory
+
+    transfer = TransferFactory(to_department=belastingen, from_user=agent, contact__subject="Verhuizing doorgeven", reason="Vraag over adres")
+    login_page(page, "bo-belastingen")
+    page.get_by_role("navigation", name="Hoofdmenu").get_by_role("link", name="Doorverbonden naar ons").click()
+    axe(page, context="transfers received")
+    page.get_by_test_id("transfer-row").filter(has_text="Verhuizing doorgeven").get_by_role("link", name=re.compile("Niet voor ons")).click()
+    axe(page, context="not for us form")
+    page.get_by_label("Juiste afdeling").select_option(str(burgerzaken.pk))
+    page.get_by_label("Toelichting").fill("Adreswijziging hoort bij Burgerzaken")
+    page.get_by_role("button", name="Markeren als niet voor ons").click()
+    expect(page.get_by_role("status").first).to_contain_text("het had naar Burgerzaken gemoeten")
+    transfer.refresh_from_db()
+    assert transfer.correct_department == burgerzaken and transfer.not_for_us_by == backoffice_belastingen
+    page.get_by_role("link", name=re.compile("Verhuizing doorgeven")).click()
+    axe(page, context="read-only contact for back office")
+    expect(page.get_by_role("button", name="Afsluiten")).to_have_count(0)
+
+
+def test_team_lead_merges_duplicate_customers(page, live_server, login_page, teamlead, agent, axe):
+    survivor = customer_create(user=agent, first_name="Jan", last_name="Jansen", postcode="1011AB", house_number=12)
+    duplicate = customer_create(user=agent, first_name="J.", last_name="Jansen", email="jan@example.nl")
+    ContactFactory(customer=duplicate, subject="Afvalpas kwijt")
+    login_page(page, "teamleider")
+    page.goto(f"{live_server.url}/klanten/{duplicate.pk}/")
+    page.get_by_role("link", name=re.compile("samenvoegen met een ander record")).click()
+    axe(page, context="merge: choose survivor")
+    page.get_by_label("Klant zoeken").fill("1011AB 12")
+    page.get_by_role("button", name="Zoeken").click()
+    page.get_by_role("link", name="Jan Jansen").click()
+    axe(page, context="merge: confirm")
+    page.get_by_role("button", name=re.compile("samenvoegen met Jan Jansen")).click()
+    page.wait_for_url(f"{live_server.url}/klanten/{survivor.pk}/")
+    expect(page.get_by_test_id("timeline-contacts")).to_contain_text("Afvalpas kwijt")
+    duplicate.refresh_from_db()
+    assert duplicate.merged_into_id == survivor.pk
