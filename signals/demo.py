@@ -22,7 +22,13 @@ from kcc.core.models import Department, Membership
 
 from .constants import Impact, SignalCategory, SignalStatus
 from .models import Comment, Evidence, Signal, Supporter
-from .services import signal_comment_add, signal_merge, signal_raise, signal_transition
+from .services import (
+    signal_comment_add,
+    signal_evidence_recount,
+    signal_merge,
+    signal_raise,
+    signal_transition,
+)
 from .workdays import add_working_days
 
 C, S, IMP = SignalCategory, SignalStatus, Impact
@@ -479,6 +485,7 @@ def _link_evidence(agents, departments, now, rng) -> int:
                 new_supporters.append(Supporter(signal=signal, user_id=adder, since=added_at, seen_at=now if signal.closed_at else None))
     Evidence.objects.bulk_create(evidence, ignore_conflicts=True)
     Supporter.objects.bulk_create(new_supporters, ignore_conflicts=True)
+    signal_evidence_recount(signal_ids={e.signal_id for e in evidence})
     return len(evidence)
 
 

@@ -96,6 +96,10 @@ class Signal(models.Model):
         _("flagged as mandatory read"), default=False,
         help_text=_("The article's current version was flagged as a mandatory read when resolving."),
     )
+    evidence_count = models.PositiveIntegerField(
+        _("number of contacts"), default=0, editable=False,
+        help_text=_("Linked contacts (evidence), kept by the services so that the board sorts without counting."),
+    )
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
     objects = SignalQuerySet.as_manager()
@@ -108,6 +112,8 @@ class Signal(models.Model):
             models.Index(fields=["department", "status"], name="signal_dept_status_idx"),
             models.Index(fields=["status", "ack_due"], name="signal_status_ackdue_idx"),
             models.Index(fields=["department", "raised_at"], name="signal_dept_raised_idx"),
+            # The board's and list's default order within a status.
+            models.Index(fields=["status", "-evidence_count", "raised_at"], name="signal_priority_idx"),
         ]
         constraints = [
             models.CheckConstraint(

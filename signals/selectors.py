@@ -14,7 +14,6 @@ from django.db.models import (
     FloatField,
     Func,
     IntegerField,
-    Max,
     Q,
     QuerySet,
     Value,
@@ -56,10 +55,9 @@ SORT_ORDERS = {
 
 
 def signal_annotate(qs: QuerySet[Signal]) -> QuerySet[Signal]:
-    """Evidence count, last evidence time and the 'unanswered' flag used by the default order."""
+    """The 'unanswered' flag used by the default order. (The evidence count is a column,
+    `Signal.evidence_count`, kept by the services: the board never counts rows.)"""
     return qs.annotate(
-        evidence_count=Count("evidence", distinct=True),
-        last_evidence_at=Max("evidence__added_at"),
         unanswered=Case(When(responded_at__isnull=True, then=Value(1)), default=Value(0), output_field=IntegerField()),
     )
 
@@ -105,9 +103,7 @@ def signal_board(*, user, data=None, request=None, department_queryset=None) -> 
     qs = filterset.qs if filterset.is_valid() else _list_base(user)
     since = timezone.now() - timedelta(days=BOARD_CLOSED_DAYS)
     qs = qs.filter(Q(status__in=OPEN_STATUSES) | Q(closed_at__gte=since))
-    counts = dict(
-        Signal.objects.filter(pk__in=qs.order_by().values("pk")).order_by().values_list("status").annotate(n=Count("pk")).values_list("status", "n")
-    )
+    counts = dict(qs.order_by().values_list("status").annotate(n=Count("pk")).values_list("status", "n"))
     ranked = qs.annotate(
         rank=Window(RowNumber(), partition_by=[F("status")], order_by=[F("evidence_count").desc(), F("unanswered").desc(), F("raised_at").asc(), F("pk").asc()]),
     ).filter(rank__lte=BOARD_COLUMN_LIMIT).order_by(*PRIORITY_ORDER)
@@ -201,9 +197,14 @@ def signal_similar(
         )
 
     if _use_trigram():
-        candidates = list(_similarity_pg(base, text).filter(text_score__gte=0.15).order_by("-text_score")[: limit * 4])
+        scored = _similarity_pg(base, text).filter(text_score__gte=0.15).annotate(
+            total=F("text_score")
+            + Case(When(department_id=department_id or 0, then=Value(0.15)), default=Value(0.0), output_field=FloatField())
+            + Case(When(category=category or "", then=Value(0.05)), default=Value(0.0), output_field=FloatField())
+        )
+        candidates = list(scored.filter(total__gte=SIMILAR_MIN_SCORE).order_by("-total", "-evidence_count", "pk")[:limit])
         for s in candidates:
-            s.score = float(s.text_score) + bonus(s)
+            s.score = float(s.total)
     else:
         candidates = []
         for s in base.order_by("-raised_at")[:1000]:
@@ -277,12 +278,6 @@ def comment_tree(*, signal: Signal) -> list[CommentNode]:
 
 def status_change_list(*, signal: Signal) -> list[StatusChange]:
     return list(StatusChange.objects.filter(signal=signal).select_related("by").order_by("at", "pk"))
-
-
-def signal_get_detail(*, signal: Signal) -> Signal:
-    """Evidence count on an already accessed signal (one query)."""
-    signal.evidence_count = Evidence.objects.filter(signal=signal).count()
-    return signal
 
 
 # --- home page, contact screen, customer timeline -------------------------------------------

@@ -13,6 +13,8 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 from django.core.mail import EmailMessage
 from django.db import transaction
+from django.db.models import Count, IntegerField, OuterRef, Subquery
+from django.db.models.functions import Coalesce
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -131,6 +133,7 @@ def signal_raise(
         raised_by=user,
         raised_at=raised_at,
         ack_due=add_working_days(local_date(raised_at), ack_days()),
+        evidence_count=1 if contact is not None else 0,
     )
     _support(signal=signal, user=user)
     if contact is not None:
@@ -155,7 +158,8 @@ def signal_evidence_add(*, user, signal: Signal, contact, note: str = "") -> tup
     evidence, created = Evidence.objects.get_or_create(signal=signal, contact=contact, defaults={"added_by": user, "note": note})
     _support(signal=signal, user=user)
     if created:
-        signal.save(update_fields=["updated_at"])
+        signal.evidence_count += 1  # the row is locked: no lost update
+        signal.save(update_fields=["evidence_count", "updated_at"])
     return evidence, created, signal
 
 
@@ -171,7 +175,8 @@ def signal_evidence_remove(*, user, evidence: Evidence) -> None:
     if signal.status not in OPEN_STATUSES:
         raise DomainError(_("Evidence of a closed signal cannot be changed."))
     evidence.delete()
-    signal.save(update_fields=["updated_at"])
+    signal.evidence_count = max(signal.evidence_count - 1, 0)
+    signal.save(update_fields=["evidence_count", "updated_at"])
 
 
 # --- workflow -----------------------------------------------------------------------------
@@ -341,7 +346,8 @@ def signal_merge(*, user, source: Signal, target: Signal, response: str) -> Sign
     source.status = SignalStatus.REJECTED
     source.merged_into = target
     source.closed_at = now
-    source.save(update_fields=["status", "merged_into", "closed_at", "updated_at"])
+    source.evidence_count = 0
+    source.save(update_fields=["status", "merged_into", "closed_at", "evidence_count", "updated_at"])
     StatusChange.objects.create(signal=source, by=user, from_status=from_status, to_status=SignalStatus.REJECTED, response=response, at=now)
     Comment.objects.create(
         signal=target,
@@ -350,9 +356,19 @@ def signal_merge(*, user, source: Signal, target: Signal, response: str) -> Sign
         % {"id": source.pk, "title": source.title, "moved": moved, "response": response},
         created_at=now,
     )
-    target.save(update_fields=["updated_at"])
+    target.evidence_count = Evidence.objects.filter(signal=target).count()
+    target.save(update_fields=["evidence_count", "updated_at"])
     logger.info("signal %s merged into %s by %s (%s moved, %s duplicate)", source.pk, target.pk, user.pk, moved, duplicates)
     return target
+
+
+def signal_evidence_recount(*, signal_ids) -> int:
+    """Set `evidence_count` from the evidence rows (after bulk loads such as the demo data).
+    Returns the number of signals updated."""
+    counts = Evidence.objects.filter(signal=OuterRef("pk")).order_by().values("signal").annotate(n=Count("pk")).values("n")
+    return Signal.objects.filter(pk__in=list(signal_ids)).update(
+        evidence_count=Coalesce(Subquery(counts, output_field=IntegerField()), 0),
+    )
 
 
 def signal_outcome_seen(*, user, signal: Signal) -> int:
@@ -417,7 +433,7 @@ def _render_notification(notification: Notification, *, now: datetime) -> tuple[
         "signal": signal,
         "url": settings.KCC_BASE_URL.rstrip("/") + reverse("signals:detail", args=[signal.pk]),
         "late_days": working_days_between(signal.ack_due, local_date(now)),
-        "evidence_count": signal.evidence.count(),
+        "evidence_count": signal.evidence_count,
     }
     with translation.override(settings.LANGUAGE_CODE):
         subjects = {

@@ -270,7 +270,7 @@ def evidence_add(request, pk):
     if _fragment(request):
         response = TemplateResponse(
             request, "signals/_evidence_result.html",
-            {"message": text, "signal": landed, "evidence_count": Evidence.objects.filter(signal=landed).count()},
+            {"message": text, "signal": landed, "evidence_count": landed.evidence_count},
         )
         response["HX-Trigger"] = "signal-evidence-changed"
         return response
@@ -315,7 +315,6 @@ def _article_queryset(signal):
 
 def _detail_context(request, signal, **overrides):
     user = request.user
-    selectors.signal_get_detail(signal=signal)
     all_evidence = selectors.evidence_for_viewer(user=user, signal=signal)
     show_all = request.GET.get("contacten") == "alle"
     evidence = all_evidence if show_all else all_evidence[:EVIDENCE_SHOWN]

@@ -1,4 +1,5 @@
 import factory
+from django.db.models import F
 from django.utils import timezone
 
 from channels.constants import Channel, ContactStatus, Direction
@@ -74,12 +75,21 @@ class SignalFactory(factory.django.DjangoModelFactory):
 
 
 class EvidenceFactory(factory.django.DjangoModelFactory):
+    """Evidence created directly; keeps the signal's counter right as the services do."""
+
     class Meta:
         model = Evidence
 
     signal = factory.SubFactory(SignalFactory)
     contact = factory.SubFactory(ContactFactory)
     added_by = factory.SubFactory(UserFactory)
+
+    @classmethod
+    def _create(cls, model_class, *args, **kwargs):
+        evidence = super()._create(model_class, *args, **kwargs)
+        Signal.objects.filter(pk=evidence.signal_id).update(evidence_count=F("evidence_count") + 1)
+        evidence.signal.evidence_count += 1
+        return evidence
 
 
 class StatusChangeFactory(factory.django.DjangoModelFactory):

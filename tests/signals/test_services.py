@@ -325,3 +325,22 @@ def test_everyone_who_supported_sees_the_outcome_until_seen(agent, agent2, backo
 def test_the_evidence_factory_links_a_contact(belastingen):
     evidence = EvidenceFactory(signal__department=belastingen)
     assert evidence.contact is not None
+
+
+def test_evidence_counter_follows_add_remove_and_merge(agent, agent2, teamlead, belastingen):
+    shared = ContactFactory()
+    target = raise_signal(agent, belastingen, title="Doel", contact=shared)
+    source = raise_signal(agent2, belastingen, title="Dubbel", contact=ContactFactory())
+    extra, _, _ = services.signal_evidence_add(user=agent2, signal=source, contact=shared)
+    services.signal_evidence_add(user=agent2, signal=source, contact=shared)  # already linked: no change
+    assert Signal.objects.get(pk=source.pk).evidence_count == 2
+    services.signal_evidence_remove(user=agent2, evidence=extra)
+    assert Signal.objects.get(pk=source.pk).evidence_count == 1
+    services.signal_evidence_add(user=agent2, signal=source, contact=shared)
+    services.signal_merge(user=teamlead, source=source, target=target, response="Dubbel")
+    counts = dict(Signal.objects.values_list("title", "evidence_count"))
+    assert counts == {"Doel": 2, "Dubbel": 0}
+    assert counts["Doel"] == Evidence.objects.filter(signal=target).count()
+    Signal.objects.filter(pk=target.pk).update(evidence_count=99)
+    services.signal_evidence_recount(signal_ids=[target.pk])
+    assert Signal.objects.get(pk=target.pk).evidence_count == 2
