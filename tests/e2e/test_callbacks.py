@@ -32,7 +32,10 @@ def test_callback_from_phone_contact_to_done_and_visible_on_timeline(
 ):
     # 1. The agent closes the phone contact with a callback request, in one form.
     login_page(page, "agent")
-    page.goto(live_server.url + reverse("callbacks:create_from_contact", args=[phone_contact.pk]))
+    page.goto(live_server.url + reverse("channels:contact_detail", args=[phone_contact.pk]))
+    panel = page.get_by_test_id("contact-panel-callbacks")
+    expect(panel).to_contain_text("Deze inwoner heeft geen open terugbelverzoeken.")
+    panel.get_by_role("link", name="Afsluiten met een terugbelverzoek").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Klantcontact afsluiten met een terugbelverzoek")
     expect(page.get_by_label("Terugbelnummer")).to_have_value("06 12345678")
     axe(page, context="callback form")
