@@ -138,3 +138,23 @@ def test_send_task_twice_sends_once(late_callback, mailoutbox, django_capture_on
     notification_send_task.delay(notification.pk)
     notification_send_task.delay(notification.pk)
     assert len(mailoutbox) == 1
+
+
+def test_beat_schedule_runs_registered_callback_tasks():
+    from django.conf import settings
+
+    from kcc.celery import app
+
+    app.loader.import_default_modules()
+    entries = {k: v for k, v in settings.CELERY_BEAT_SCHEDULE.items() if k.startswith("callbacks-")}
+    assert {e["task"] for e in entries.values()} == {"callbacks.daily_sweep", "callbacks.notification_send_pending"}
+    assert all(e["task"] in app.tasks for e in entries.values())
+
+
+def test_daily_sweep_task_runs_the_sweep(late_callback, manager_belastingen, mailoutbox, django_capture_on_commit_callbacks):
+    from callbacks.tasks import daily_sweep_task
+
+    with time_machine.travel(at(date(2026, 3, 10)), tick=False), django_capture_on_commit_callbacks(execute=True):
+        daily_sweep_task.delay()
+    late_callback.refresh_from_db()
+    assert late_callback.escalated_at is not None and late_callback.overdue_at is not None

@@ -236,6 +236,7 @@ def test_colleague_options_list_only_that_departments_colleagues(login, agent, b
     html = login(agent).get(reverse("callbacks:colleague_options") + f"?target_department={belastingen.pk}&guide=1").content.decode()
     assert "Petra Jansen" in html and "Ahmed Bouali" not in html
     assert 'id="department-guide"' in html
+    assert reverse("knowledgebase:guide_detail", args=[belastingen.code]) in html
 
 
 # --- create ------------------------------------------------------------------------------
