@@ -89,7 +89,7 @@ def test_report_page_shows_the_figures_and_is_printable(login, march, manager_be
     assert "2,7 werkdagen" in body
     assert "2 van 3 (67%)" in body
     assert "signals.css" in body  # print styles
-    assert "S4 onbeantwoord" in body and "S8" not in body
+    assert "S4 onbeantwoord" in body and "S8 andere afdeling" not in body
 
 
 def test_department_cannot_open_another_departments_report(login, backoffice_burgerzaken, belastingen):

@@ -370,3 +370,46 @@ def test_signal_page_shows_ten_contacts_and_logs_only_the_customers_shown(login,
     assert ProcessingLogEntry.objects.filter(user=agent, purpose=Purpose.SIGNAL).count() == 10
     body = html(client.get(reverse("signals:detail", args=[signal.pk]) + "?contacten=alle"))
     assert body.count("Contact nummer") == 12
+
+
+def test_department_filters_offer_only_its_departments_and_only_mine(login, backoffice_belastingen, backoffice_belastingen2, belastingen, burgerzaken):
+    SignalFactory(department=belastingen, title="Van mij", owner=backoffice_belastingen)
+    SignalFactory(department=belastingen, title="Van een collega", owner=backoffice_belastingen2)
+    client = login(backoffice_belastingen)
+    response = client.get(reverse("signals:list"))
+    assert list(response.context["filter"].form.fields["department"].queryset) == [belastingen]
+    body = html(client.get(reverse("signals:list"), {"mine": "on"}))
+    assert "Van mij" in body and "Van een collega" not in body
+
+
+def test_agents_get_no_only_mine_filter(login, agent):
+    response = login(agent).get(reverse("signals:list"))
+    assert "mine" not in response.context["filter"].form.fields
+
+
+def test_list_filters_by_age(login, agent, belastingen):
+    from django.utils import timezone
+
+    SignalFactory(department=belastingen, title="Vers signaal")
+    SignalFactory(department=belastingen, title="Oud signaal", raised_at=timezone.now() - timezone.timedelta(days=45))
+    client = login(agent)
+    body = html(client.get(reverse("signals:list"), {"age": "week"}))
+    assert "Vers signaal" in body and "Oud signaal" not in body
+    body = html(client.get(reverse("signals:list"), {"age": "quarter"}))
+    assert "Oud signaal" in body and "Vers signaal" not in body
+
+
+def test_default_order_is_most_evidence_then_unanswered_then_oldest(login, agent, belastingen):
+    from django.utils import timezone
+
+    now = timezone.now()
+    answered_old = SignalFactory(department=belastingen, title="Beantwoord oud", acknowledged=True, raised_at=now - timezone.timedelta(days=9))
+    unanswered_new = SignalFactory(department=belastingen, title="Onbeantwoord nieuw", raised_at=now - timezone.timedelta(days=1))
+    unanswered_old = SignalFactory(department=belastingen, title="Onbeantwoord oud", raised_at=now - timezone.timedelta(days=5))
+    most = SignalFactory(department=belastingen, title="Meeste bewijs", acknowledged=True, raised_at=now)
+    for _ in range(3):
+        EvidenceFactory(signal=most)
+    for signal in (answered_old, unanswered_new, unanswered_old):
+        EvidenceFactory(signal=signal)
+    page = login(agent).get(reverse("signals:list")).context["page"]
+    assert [s.title for s in page.object_list] == ["Meeste bewijs", "Onbeantwoord oud", "Onbeantwoord nieuw", "Beantwoord oud"]
