@@ -28,7 +28,7 @@ import uuid
 
 from django.conf import settings
 from django.core.files.base import ContentFile
-from django.db import DatabaseError, IntegrityError, InterfaceError, OperationalError, transaction
+from django.db import DatabaseError, InterfaceError, OperationalError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -70,19 +70,24 @@ def ingest_email(*, raw: bytes, source: str, dedupe_key: str | None = None, meta
 
 
 def _claim_fingerprint(value: str, raw: InboundRaw) -> int:
-    """Claim the content fingerprint for `raw`; returns the id of the payload that owns it."""
-    own = EmailFingerprint.objects.filter(raw=raw).values_list("raw_id", flat=True).first()
-    if own:
-        return own
+    """Claim the content fingerprint for `raw`; returns the id of the payload that owns it.
+
+    One statement in the usual case: INSERT ... ON CONFLICT DO NOTHING. When another
+    transaction has inserted the same fingerprint and not committed yet, PostgreSQL makes this
+    INSERT wait for it; after its commit nothing is inserted and the owner is read."""
+    table = EmailFingerprint._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} (fingerprint, raw_id, created_at) VALUES (%s, %s, %s) "  # noqa: S608 - table name from the model
+            "ON CONFLICT DO NOTHING RETURNING raw_id",
+            [value, raw.pk, timezone.now()],
+        )
+        if cursor.fetchone():
+            return raw.pk
     owner = EmailFingerprint.objects.filter(fingerprint=value).values_list("raw_id", flat=True).first()
-    if owner:
-        return owner
-    try:
-        with transaction.atomic():
-            EmailFingerprint.objects.create(fingerprint=value, raw=raw)
-    except IntegrityError:
-        return EmailFingerprint.objects.filter(fingerprint=value).values_list("raw_id", flat=True).get()
-    return raw.pk
+    # No owner of this fingerprint: the conflict was on `raw` itself (it claimed before, e.g.
+    # when it was quarantined), so it owns its content.
+    return owner or raw.pk
 
 
 def process_email(raw_id: int, *, reprocess: bool = False) -> IngestResult:

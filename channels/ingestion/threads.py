@@ -33,20 +33,17 @@ def _variants(ids: list[str]) -> list[str]:
     return list(dict.fromkeys(v for v in result if v))
 
 
-def _contact_by_message_ids(ids: list[str], exclude_raw_id: int | None = None) -> Contact | None:
+def _known_message_ids(ids: list[str], exclude_raw_id: int | None) -> dict[str, int]:
+    """{bare message-id: contact id} for the ids already stored (oldest message wins)."""
     if not ids:
-        return None
+        return {}
     qs = Message.objects.filter(message_id__in=_variants(ids))
     if exclude_raw_id:
         qs = qs.exclude(raw_id=exclude_raw_id)
     found: dict[str, int] = {}
     for message_id, contact_id in qs.order_by("id").values_list("message_id", "contact_id"):
         found.setdefault(message_id.strip("<>"), contact_id)
-    for value in ids:
-        contact_id = found.get(value.strip("<>"))
-        if contact_id:
-            return Contact.objects.get(pk=contact_id)
-    return None
+    return found
 
 
 def sender_belongs_to(contact: Contact, address: str) -> bool:
@@ -66,14 +63,15 @@ def sender_belongs_to(contact: Contact, address: str) -> bool:
 
 def find_thread(parsed: ParsedEmail, *, raw_id: int | None = None) -> tuple[Contact | None, str]:
     """(contact, how) — how is 'in-reply-to', 'message-id', 'subject-token' or ''."""
-    chain = ([parsed.in_reply_to] if parsed.in_reply_to else []) + list(reversed(parsed.references))
-    contact = _contact_by_message_ids(list(dict.fromkeys(chain)))
-    if contact is not None:
-        return contact, "in-reply-to"
-    if parsed.message_id:
-        contact = _contact_by_message_ids([parsed.message_id], exclude_raw_id=raw_id)
-        if contact is not None:
-            return contact, "message-id"
+    chain = list(dict.fromkeys(([parsed.in_reply_to] if parsed.in_reply_to else []) + list(reversed(parsed.references))))
+    # One query for the reply chain and the message's own id together.
+    known = _known_message_ids(chain + ([parsed.message_id] if parsed.message_id else []), raw_id)
+    for value in chain:
+        contact_id = known.get(value.strip("<>"))
+        if contact_id:
+            return Contact.objects.get(pk=contact_id), "in-reply-to"
+    if parsed.message_id and known.get(parsed.message_id.strip("<>")):
+        return Contact.objects.get(pk=known[parsed.message_id.strip("<>")]), "message-id"
     for token in _TOKEN_RE.findall(parsed.subject or ""):
         contact = Contact.objects.filter(pk=int(token)).first() if len(token) < 19 else None
         if contact is not None and sender_belongs_to(contact, parsed.sender_address):

@@ -78,3 +78,14 @@ def test_pending_payload_left_by_a_crash_is_processed_by_the_sweep():
     assert InboundRaw.objects.get(pk=raw.pk).status == InboundStatus.PROCESSED
     assert InboundRaw.objects.get(pk=fresh.pk).status == InboundStatus.PENDING
     assert inbound_process_pending() == {}
+
+
+def test_demo_seed_puts_a_handful_of_mails_in_quarantine_once():
+    from channels import demo_ingestion
+
+    lines = []
+    demo_ingestion.seed(lines.append)
+    assert InboundRaw.objects.filter(status=InboundStatus.QUARANTINED).count() == 5
+    demo_ingestion.seed(lines.append)
+    assert InboundRaw.objects.count() == 5
+    assert all(raw.error for raw in InboundRaw.objects.all())
