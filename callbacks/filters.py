@@ -52,7 +52,9 @@ class CallbackFilter(django_filters.FilterSet):
             self.filters.pop("assigned")
         if is_teamlead:
             self.form.fields["department"].empty_label = _("All departments")
-        self.show_department = has_role(user, Role.TEAMLEAD) or len(department_ids(user)) > 1
+        self.show_department = is_teamlead or len(department_ids(user)) > 1
+        # Agents' lists hold the callbacks they made for any department: show the column.
+        self.show_department_column = self.show_department or has_role(user, Role.AGENT)
 
     def filter_status(self, queryset, name, value):
         if value == STATUS_ACTIVE:

@@ -15,6 +15,18 @@ from .constants import AttemptResult, Priority, TimeWindow
 from .services import WORKING_ROLES
 
 
+class RequiredTextarea(forms.Textarea):
+    """A required textarea announced as required (aria-required) without the HTML `required`
+    attribute: the Utrecht textarea styles :invalid, which would paint an empty form red
+    before the user typed anything. The server validates."""
+
+    def __init__(self, attrs=None):
+        super().__init__({"aria-required": "true", **(attrs or {})})
+
+    def use_required_attribute(self, initial):
+        return False
+
+
 def colleague_choices(department: Department | None) -> list:
     """Choices for "named colleague": one department's colleagues, or (no department chosen
     yet, no JavaScript) every department's colleagues grouped per department."""
@@ -92,7 +104,7 @@ class CallbackForm(UtrechtFormMixin, _ColleagueForm):
         help_text=_("Any notation, e.g. 06-12345678 or 020-1234567."),
         widget=forms.TextInput(attrs={"autocomplete": "off", "inputmode": "tel"}),
     )
-    question = forms.CharField(label=_("Question"), widget=forms.Textarea(attrs={"rows": 3}), max_length=5000)
+    question = forms.CharField(label=_("Question"), widget=RequiredTextarea(attrs={"rows": 3}), max_length=5000)
     target_department = forms.ModelChoiceField(
         label=_("Department that calls back"), queryset=Department.objects.filter(is_active=True).order_by("-is_kcc", "name"),
         empty_label=_("Choose a department"),
@@ -149,7 +161,7 @@ class CloseForm(UtrechtFormMixin, forms.Form):
 
 
 class CancelForm(UtrechtFormMixin, forms.Form):
-    reason = forms.CharField(label=_("Reason for cancelling"), max_length=2000, widget=forms.Textarea(attrs={"rows": 2}))
+    reason = forms.CharField(label=_("Reason for cancelling"), max_length=2000, widget=RequiredTextarea(attrs={"rows": 2}))
 
 
 class ReassignForm(UtrechtFormMixin, _ColleagueForm):
@@ -160,7 +172,7 @@ class ReassignForm(UtrechtFormMixin, _ColleagueForm):
         label=_("Department"), queryset=Department.objects.filter(is_active=True).order_by("-is_kcc", "name"),
     )
     assignee = forms.TypedChoiceField(label=_("Named colleague"), required=False, coerce=int, empty_value=None)
-    reason = forms.CharField(label=_("Reason"), max_length=2000, widget=forms.Textarea(attrs={"rows": 2}))
+    reason = forms.CharField(label=_("Reason"), max_length=2000, widget=RequiredTextarea(attrs={"rows": 2}))
 
     def clean(self):
         return self._clean_colleague(super().clean())
