@@ -569,6 +569,8 @@ def register_call(request):
                 # The agent searched the number on the phone's display: that is the caller's number.
                 initial["phone"] = format_phone(query.value)
         if selected is not None and selected not in results:
+            if call_contact is not None and selected == call_contact.customer:
+                _log_customers(request, [selected], action=LogAction.VIEW, purpose=Purpose.IDENTIFY, context="telefoongesprek")
             results = [selected, *results]
         form = RegisterCallForm(initial=initial, user=user)
         status = 200

@@ -198,3 +198,10 @@ def test_searching_a_number_without_javascript_fills_the_callers_number(login, a
     html = login(agent).get(URL + "?q=%2B31+6+1234+5678").content.decode()
     assert 'name="phone" value="06 12345678"' in html
     assert 'data-kcc-caller-phone="+31612345678"' in html
+
+
+def test_call_screen_pop_for_a_known_caller_logs_the_customer_view(login, agent, jan):
+    ContactFactory(phone=True, external_id="call-88", caller_address="+31699999999", customer=jan)
+    html = login(agent).get(URL + "?call=call-88").content.decode()
+    assert re.search(rf'value="{jan.pk}"[^>]*checked', html)
+    assert ProcessingLogEntry.objects.filter(customer=jan, action=LogAction.VIEW, context="telefoongesprek").exists()
