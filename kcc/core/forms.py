@@ -16,21 +16,32 @@ _WIDGET_CLASSES = {
 
 class UtrechtFormMixin:
     """Give every widget its NL Design System class, and mark invalid fields for assistive
-    technology (aria-invalid plus aria-describedby pointing at the error text)."""
+    technology (aria-invalid plus aria-describedby pointing at the error text).
+
+    Invalid fields are marked after validation (full_clean), never in __init__: reading
+    ``self.errors`` there would validate before subclasses finish setting up their choices.
+    """
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        for name, field in self.fields.items():
+        for field in self.fields.values():
             widget = field.widget
             css = next((c for t, c in _WIDGET_CLASSES.items() if isinstance(widget, t)), "utrecht-textbox utrecht-textbox--html-input")
             widget.attrs["class"] = f"{widget.attrs.get('class', '')} {css}".strip()
-            if self.is_bound and name in self.errors:
-                widget.attrs["class"] += " utrecht-textbox--invalid" if "textbox" in css else ""
-                widget.attrs["aria-invalid"] = "true"
-                described = widget.attrs.get("aria-describedby", "")
-                error_id = f"{self.auto_id % self.add_prefix(name)}_error" if self.auto_id else ""
-                if error_id and error_id not in described:
-                    widget.attrs["aria-describedby"] = f"{described} {error_id}".strip()
+
+    def full_clean(self):
+        super().full_clean()
+        for name in self._errors or {}:
+            if name not in self.fields:
+                continue
+            widget = self.fields[name].widget
+            if "textbox" in widget.attrs.get("class", "") and "utrecht-textbox--invalid" not in widget.attrs["class"]:
+                widget.attrs["class"] += " utrecht-textbox--invalid"
+            widget.attrs["aria-invalid"] = "true"
+            described = widget.attrs.get("aria-describedby", "")
+            error_id = f"{self.auto_id % self.add_prefix(name)}_error" if self.auto_id else ""
+            if error_id and error_id not in described:
+                widget.attrs["aria-describedby"] = f"{described} {error_id}".strip()
 
 
 class LoginForm(UtrechtFormMixin, AuthenticationForm):

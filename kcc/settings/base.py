@@ -93,6 +93,8 @@ def load(defaults: dict) -> dict:
             "KCC_CALLBACK_ESCALATION_DAYS": env.int("KCC_CALLBACK_ESCALATION_DAYS", default=2),
             # Signals: working days a department has to acknowledge a new signal.
             "KCC_SIGNAL_ACK_DAYS": env.int("KCC_SIGNAL_ACK_DAYS", default=3),
+            # ... and working days after that reminder before the department's manager is told.
+            "KCC_SIGNAL_ESCALATION_DAYS": env.int("KCC_SIGNAL_ESCALATION_DAYS", default=2),
             # Dashboard.
             "KCC_FCR_TARGET": env.float("KCC_FCR_TARGET", default=0.80),
             "KCC_METRICS_INTERVAL_SECONDS": env.int("KCC_METRICS_INTERVAL_SECONDS", default=120),
