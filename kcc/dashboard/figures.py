@@ -1,6 +1,6 @@
 """Turn summed facts into the figures of the metric definitions (rates, percentiles)."""
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from .constants import HANDLE_BUCKET_EDGES, HANDLE_BUCKET_FIELDS
 
@@ -44,26 +44,28 @@ def percentile_from_histogram(counts, q: float, lowest: int | None = None, highe
     return float(highest) if highest is not None else float(HANDLE_BUCKET_EDGES[last])
 
 
-@dataclass
 class Figures:
-    """Summed contact facts of one group (a period, a department, ...)."""
+    """Summed contact facts of one group (a period, a department, ...). Every fact column is an
+    attribute (fig.base, fig.fcr, fig.h00, ...)."""
 
-    sums: dict = field(default_factory=dict)
-    handle_min: int | None = None
-    handle_max: int | None = None
+    __slots__ = (*SUM_FIELDS, "handle_min", "handle_max")
+
+    def __init__(self, sums: dict | None = None, handle_min: int | None = None, handle_max: int | None = None):
+        sums = sums or {}
+        for f in SUM_FIELDS:
+            setattr(self, f, sums.get(f) or 0)
+        self.handle_min, self.handle_max = handle_min, handle_max
 
     @classmethod
     def from_row(cls, row: dict) -> "Figures":
-        return cls({f: row.get(f) or 0 for f in SUM_FIELDS}, row.get("handle_min"), row.get("handle_max"))
+        return cls(row, row.get("handle_min"), row.get("handle_max"))
 
-    def __getattr__(self, name):
-        sums = self.__dict__.get("sums", {})
-        if name in SUM_FIELDS:
-            return sums.get(name, 0)
-        raise AttributeError(name)
+    @property
+    def sums(self) -> dict:
+        return {f: getattr(self, f) for f in SUM_FIELDS}
 
     def add(self, other: "Figures") -> "Figures":
-        sums = {f: self.sums.get(f, 0) + other.sums.get(f, 0) for f in SUM_FIELDS}
+        sums = {f: getattr(self, f) + getattr(other, f) for f in SUM_FIELDS}
         mins = [v for v in (self.handle_min, other.handle_min) if v is not None]
         maxs = [v for v in (self.handle_max, other.handle_max) if v is not None]
         return Figures(sums, min(mins) if mins else None, max(maxs) if maxs else None)
@@ -94,7 +96,7 @@ class Figures:
         return self.fcr - self.fcr_adjusted
 
     def _histogram(self):
-        return [self.sums.get(f, 0) for f in HANDLE_BUCKET_FIELDS]
+        return [getattr(self, f) for f in HANDLE_BUCKET_FIELDS]
 
     @property
     def handle_median(self):

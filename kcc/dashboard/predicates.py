@@ -80,7 +80,10 @@ def later_contact_exists(day_ref: str = "k_day") -> Exists:
             customer=OuterRef("customer"),
             topic_department=OuterRef("topic_department"),
         )
-        .filter(Q(started_at__gt=OuterRef("started_at")) | Q(started_at=OuterRef("started_at"), pk__gt=OuterRef("pk")))
+        # ">=" first, so that the index on (customer, started_at) bounds the scan; the tie on
+        # equal start times is broken by id.
+        .filter(started_at__gte=OuterRef("started_at"))
+        .filter(Q(started_at__gt=OuterRef("started_at")) | Q(pk__gt=OuterRef("pk")))
         .exclude(conversation_key=OuterRef("conversation_key"))
         .annotate(other_day=local_day())
         .filter(other_day__lte=AddDays(OuterRef(day_ref), REPEAT_WINDOW_DAYS))

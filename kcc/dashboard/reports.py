@@ -1,14 +1,17 @@
 """What the dashboard pages show, built once and rendered twice: as HTML (tiles, charts with
 their tables) and as CSV (any table). Every figure carries the link to the rows behind it."""
 
+import re
 from dataclasses import dataclass, field
 from datetime import date, timedelta
-from urllib.parse import urlencode
+from urllib.parse import quote, urlencode
 
 from django.conf import settings
 from django.urls import reverse
 from django.utils import formats
 from django.utils.dateformat import format as date_format
+from django.utils.html import escape
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -149,6 +152,28 @@ class Table:
     def csv_rows(self):
         return [[c.csv for c in row] for row in self.rows]
 
+    def body_html(self) -> str:
+        """The <tr> rows. Built here rather than in the template: a page has a few thousand
+        cells, and this is ten times faster than a template loop. Every value is escaped."""
+        out = []
+        for row in self.rows:
+            cells = []
+            for i, c in enumerate(row):
+                inner = f'<a class="utrecht-link" href="{escape(c.href)}">{escape(c.text)}</a>' if c.href else escape(c.text)
+                if c.sr:
+                    inner += f'<span class="kcc-visually-hidden"> ({escape(c.sr)})</span>'
+                if i == 0:
+                    cells.append(f'<th class="utrecht-table__header-cell" scope="row">{inner}</th>')
+                else:
+                    css = "utrecht-table__cell"
+                    if c.numeric:
+                        css += " utrecht-table__cell--numeric-data"
+                    if c.css:
+                        css += f" kcc-dash-delta--{escape(c.css)}"
+                    cells.append(f'<td class="{css}">{inner}</td>')
+            out.append('<tr class="utrecht-table__row">' + "".join(cells) + "</tr>")
+        return mark_safe("\n".join(out))  # noqa: S308 - every dynamic part is escaped above
+
 
 @dataclass
 class Tile:
@@ -195,53 +220,69 @@ class Report:
         return None
 
 
+_URL_SAFE = re.compile(r"^[A-Za-z0-9_.-]*$")
+
+
+def _query(pairs) -> str:
+    """A query string; the values here are dates, ids and codes, quoted only when they need it."""
+    parts = []
+    for key, value in pairs:
+        text = str(value)
+        parts.append(f"{key}={text if _URL_SAFE.match(text) else quote(text, safe='')}")
+    return "&".join(parts)
+
+
 class Links:
-    """Drill-down and export URLs that keep the page's period and filters."""
+    """Drill-down and export URLs that keep the page's period and filters. A page builds
+    hundreds of them, so the URLs are reversed once."""
 
     def __init__(self, page_url: str, query: dict, flt: FactFilter, period: Period):
         self.page_url, self.query, self.flt, self.period = page_url, query, flt, period
+        self._contacts = reverse("dashboard:contacts")
+        self._transfers = reverse("dashboard:transfers")
+        self._callbacks = reverse("dashboard:callbacks")
 
-    def _base(self, period: Period | None = None) -> dict:
+    def _base(self, period: Period | None) -> list:
         p = period or self.period
-        q = {"date_from": p.start.isoformat(), "date_to": p.end.isoformat()}
+        pairs = [("date_from", p.start.isoformat()), ("date_to", p.end.isoformat())]
         if self.flt.channel:
-            q["channel"] = self.flt.channel
-        return q
+            pairs.append(("channel", self.flt.channel))
+        return pairs
 
     def contacts(self, metric: str, *, period: Period | None = None, department=None, channel: str | None = None, agent=None) -> str:
-        q = self._base(period)
-        q["metric"] = metric
+        pairs = self._base(period)
+        pairs.append(("metric", metric))
         dep = department if department is not None else self.flt.department
         if dep is not None:
-            q["department"] = dep
+            pairs.append(("department", dep))
         if channel:
-            q["channel"] = channel
+            pairs = [p for p in pairs if p[0] != "channel"] + [("channel", channel)]
         ag = agent if agent is not None else self.flt.agent
         if ag is not None:
-            q["agent"] = ag
-        return reverse("dashboard:contacts") + "?" + urlencode(q)
+            pairs.append(("agent", ag))
+        return f"{self._contacts}?{_query(pairs)}"
 
     def transfers(self, *, period: Period | None = None, misrouted=False, to_department=None, correct_department=None, reason="") -> str:
-        q = self._base(period)
+        pairs = self._base(period)
         if misrouted:
-            q["misrouted"] = "1"
+            pairs.append(("misrouted", "1"))
         if to_department is not None:
-            q["to_department"] = to_department
+            pairs.append(("to_department", to_department))
         if correct_department is not None:
-            q["correct_department"] = correct_department
+            pairs.append(("correct_department", correct_department))
         if reason:
-            q["reason"] = reason
+            pairs.append(("reason", reason))
         if to_department is None and correct_department is None and self.flt.department is not None:
-            q["department"] = self.flt.department
-        return reverse("dashboard:transfers") + "?" + urlencode(q)
+            pairs.append(("department", self.flt.department))
+        return f"{self._transfers}?{_query(pairs)}"
 
     def callbacks(self, state: str, *, period: Period | None = None, department=None) -> str:
         p = period or self.period
-        q = {"date_from": p.start.isoformat(), "date_to": p.end.isoformat(), "state": state}
+        pairs = [("date_from", p.start.isoformat()), ("date_to", p.end.isoformat()), ("state", state)]
         dep = department if department is not None else self.flt.department
         if dep is not None:
-            q["department"] = dep
-        return reverse("dashboard:callbacks") + "?" + urlencode(q)
+            pairs.append(("department", dep))
+        return f"{self._callbacks}?{_query(pairs)}"
 
     def export(self, table_key: str) -> str:
         return self.page_url + "?" + urlencode({**self.query, "export": table_key})

@@ -16,7 +16,7 @@ from .access import DashboardScope
 from .constants import JOB_METRICS, Granularity
 from .figures import SUM_FIELDS, CallbackFigures, Figures
 from .forms import Period
-from .models import CallbackFact, ContactFact, JobState, TransferFact
+from .models import AgentRollup, CallbackFact, ContactFact, ContactRollup, JobState, TransferFact
 from .predicates import (
     base_q,
     fcr_q,
@@ -44,10 +44,20 @@ def _contact_sums():
     return {**{f: Sum(f) for f in SUM_FIELDS}, "handle_min": Min("handle_min"), "handle_max": Max("handle_max")}
 
 
-def contact_facts(flt: FactFilter):
-    """ContactFact rows within the filter (not yet restricted to a period)."""
-    qs = ContactFact.objects.all()
+def contact_facts(flt: FactFilter, *, dimension: str | None = None):
+    """Contact fact rows within the filter (not yet restricted to a period), from the smallest
+    table that can answer: the roll-up per department and channel when no agent is involved,
+    the roll-up per agent when neither department nor channel is, else the facts themselves.
+    `dimension` is the column the caller groups by, if any."""
     scope = flt.scope
+    with_agent = dimension == "agent" or scope.agent_id is not None or flt.agent is not None
+    with_dep_or_channel = dimension in ("department", "channel") or flt.department is not None or bool(flt.channel) or not scope.all_departments
+    if not with_agent:
+        qs = ContactRollup.objects.all()
+    elif not with_dep_or_channel:
+        qs = AgentRollup.objects.all()
+    else:
+        qs = ContactFact.objects.all()
     if not scope.all_departments:
         qs = qs.filter(department__in=scope.department_ids)
     if scope.agent_id is not None:
@@ -121,7 +131,7 @@ def contact_trend(flt: FactFilter, period: Period, granularity: str) -> list[tup
 
 def contact_breakdown(flt: FactFilter, period: Period, dimension: str) -> list[tuple[object, Figures, Figures]]:
     """(key, this period, previous period) per department, channel or agent, in one query."""
-    rows = _in_two_periods(contact_facts(flt), period).values(dimension, "cur").annotate(**_contact_sums()).order_by()
+    rows = _in_two_periods(contact_facts(flt, dimension=dimension), period).values(dimension, "cur").annotate(**_contact_sums()).order_by()
     cur: dict = {}
     prev: dict = {}
     for r in rows:

@@ -37,13 +37,11 @@ from django.db.models import (
     IntegerField,
     Max,
     Min,
-    OuterRef,
     Q,
-    Subquery,
+    Sum,
     Value,
     When,
 )
-from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from channels.models import Contact, Transfer
@@ -59,7 +57,7 @@ from .constants import (
 )
 from .definitions import METRICS_VERSION
 from .expressions import HandleSeconds
-from .models import CallbackFact, ContactFact, JobState, TransferFact
+from .models import AgentRollup, CallbackFact, ContactFact, ContactRollup, JobState, TransferFact
 from .predicates import (
     agent_expression,
     base_q,
@@ -114,15 +112,10 @@ def _bucket_sql(column: str) -> str:
 def contact_rows_queryset(day_from: date, day_to: date):
     """One row per inbound contact that started on a local day in [day_from, day_to], with its
     fact key and per-contact flags. Every flag is computed in the database."""
-    transfers = Transfer.objects.filter(contact=OuterRef("pk")).order_by().values("contact").annotate(n=Count("pk")).values("n")
-    misroutes = (
-        Transfer.objects.filter(contact=OuterRef("pk"), not_for_us_at__isnull=False)
-        .order_by().values("contact").annotate(n=Count("pk")).values("n")
-    )
     return (
         Contact.objects.filter(inbound_q(), started_between(day_from, day_to))
         .order_by()
-        .annotate(k_day=local_day(), k_dept=F("topic_department"), k_channel=F("channel"), k_agent=agent_expression())
+        .annotate(k_day=local_day(), k_dept=F("topic_department"), k_channel=F("channel"), k_agent=agent_expression(), k_id=F("pk"))
         .annotate(
             is_closed=Case(When(closed_q(), then=Value(1)), default=Value(0), output_field=IntegerField()),
             is_base=Case(When(base_q(), then=Value(1)), default=Value(0), output_field=IntegerField()),
@@ -134,11 +127,19 @@ def contact_rows_queryset(day_from: date, day_to: date):
                 default=Value(0),
                 output_field=IntegerField(),
             ),
-            n_tr=Case(When(base_q(), then=Coalesce(Subquery(transfers), Value(0))), default=Value(0), output_field=IntegerField()),
-            n_mr=Case(When(base_q(), then=Coalesce(Subquery(misroutes), Value(0))), default=Value(0), output_field=IntegerField()),
             hs=Case(When(handle_time_q(), then=HandleSeconds("answered_at", "ended_at")), default=None, output_field=IntegerField()),
         )
-        .values("k_day", "k_dept", "k_channel", "k_agent", "is_closed", "is_base", "k_outcome", "is_fcr", "is_fcr_adj", "n_tr", "n_mr", "hs")
+        .values("k_day", "k_dept", "k_channel", "k_agent", "k_id", "is_closed", "is_base", "k_outcome", "is_fcr", "is_fcr_adj", "hs")
+    )
+
+
+def contact_transfers_queryset(day_from: date, day_to: date):
+    """Transfers and misroutes per contact, for the inbound contacts of the day range."""
+    return (
+        Transfer.objects.filter(started_between(day_from, day_to, prefix="contact__"), inbound_q("contact__"))
+        .order_by()
+        .values(k_contact=F("contact"))
+        .annotate(n=Count("pk"), m=Count("not_for_us_at"))
     )
 
 
@@ -150,8 +151,10 @@ CONTACT_FACT_COLUMNS = (
 
 
 def contact_facts_select(day_from: date, day_to: date) -> tuple[str, tuple]:
-    """SELECT producing the ContactFact rows (in CONTACT_FACT_COLUMNS order) for a day range."""
+    """SELECT producing the ContactFact rows (in CONTACT_FACT_COLUMNS order) for a day range: the
+    per-contact rows, joined to their transfer counts, grouped by the fact key."""
     inner_sql, inner_params = _compile(contact_rows_queryset(day_from, day_to))
+    transfer_sql, transfer_params = _compile(contact_transfers_queryset(day_from, day_to))
     outcome_cols, outcome_params = [], []
     for outcome in OUTCOME_FIELDS:
         outcome_cols.append(f"{_count_if('c.k_outcome = %s')} AS {outcome}")
@@ -162,7 +165,9 @@ def contact_facts_select(day_from: date, day_to: date) -> tuple[str, tuple]:
             "c.k_day", "c.k_dept", "c.k_channel", "c.k_agent",
             "COUNT(*) AS inbound", "SUM(c.is_closed) AS closed", "SUM(c.is_base) AS base",
             *outcome_cols,
-            "SUM(c.is_fcr) AS fcr", "SUM(c.is_fcr_adj) AS fcr_adjusted", "SUM(c.n_tr) AS transfers", "SUM(c.n_mr) AS misroutes",
+            "SUM(c.is_fcr) AS fcr", "SUM(c.is_fcr_adj) AS fcr_adjusted",
+            "SUM(CASE WHEN c.is_base = 1 THEN COALESCE(t.n, 0) ELSE 0 END) AS transfers",
+            "SUM(CASE WHEN c.is_base = 1 THEN COALESCE(t.m, 0) ELSE 0 END) AS misroutes",
             "COUNT(c.hs) AS handle_count", "COALESCE(SUM(c.hs), 0) AS handle_sum", "MIN(c.hs) AS handle_min", "MAX(c.hs) AS handle_max",
             *hist_cols,
         ]
@@ -170,9 +175,10 @@ def contact_facts_select(day_from: date, day_to: date) -> tuple[str, tuple]:
     # Only constant identifiers and compiled querysets are pasted in; every value is a parameter.
     sql = (
         f"SELECT\n  {select}\nFROM (SELECT r.*, {_bucket_sql('r.hs')} AS hb FROM ({inner_sql}) r) c\n"  # noqa: S608
+        f"LEFT JOIN ({transfer_sql}) t ON t.k_contact = c.k_id\n"
         "GROUP BY c.k_day, c.k_dept, c.k_channel, c.k_agent"
     )
-    return sql, (*outcome_params, *inner_params)
+    return sql, (*outcome_params, *inner_params, *transfer_params)
 
 
 def transfer_facts_queryset(day_from: date, day_to: date):
@@ -191,6 +197,34 @@ def transfer_facts_queryset(day_from: date, day_to: date):
         )
         .values("k_day", "k_channel", "k_to", "k_cat", "k_correct")
         .annotate(transfers=Count("pk"), misroutes=Count("pk", filter=Q(not_for_us_at__isnull=False)))
+    )
+
+
+ROLLUP_SUMS = tuple(c for c in CONTACT_FACT_COLUMNS[4:] if c not in ("handle_min", "handle_max"))
+ROLLUP_AGGREGATES = (*(f"s_{c}" for c in ROLLUP_SUMS), "s_handle_min", "s_handle_max")
+ROLLUP_COLUMNS = ("day", "department_id", "channel", *ROLLUP_SUMS, "handle_min", "handle_max")
+
+
+def rollup_queryset(day_from: date, day_to: date):
+    """ContactRollup rows for a day range: the contact facts just written, agents summed out."""
+    return (
+        ContactFact.objects.filter(day__gte=day_from, day__lte=day_to)
+        .order_by()
+        .values(k_day=F("day"), k_dept=F("department"), k_channel=F("channel"))
+        .annotate(**{f"s_{c}": Sum(c) for c in ROLLUP_SUMS}, s_handle_min=Min("handle_min"), s_handle_max=Max("handle_max"))
+    )
+
+
+AGENT_ROLLUP_COLUMNS = ("day", "agent_id", *ROLLUP_SUMS, "handle_min", "handle_max")
+
+
+def agent_rollup_queryset(day_from: date, day_to: date):
+    """AgentRollup rows for a day range: the contact facts just written, per day and agent."""
+    return (
+        ContactFact.objects.filter(day__gte=day_from, day__lte=day_to)
+        .order_by()
+        .values(k_day=F("day"), k_agent=F("agent"))
+        .annotate(**{f"s_{c}": Sum(c) for c in ROLLUP_SUMS}, s_handle_min=Min("handle_min"), s_handle_max=Max("handle_max"))
     )
 
 
@@ -248,7 +282,14 @@ def _ordered_select(qs, keys: tuple[str, ...], aggregates: tuple[str, ...]) -> t
 
 def _lock_job() -> JobState:
     """Row lock on the job's state: serialises the writers of fact partitions (no-op on SQLite,
-    whose IMMEDIATE transactions already serialise writers)."""
+    whose IMMEDIATE transactions already serialise writers).
+
+    On PostgreSQL it also switches JIT compilation off for the rest of the transaction: the
+    aggregation has many expressions, and compiling them costs more than the query itself
+    (measured: 1.6 s of JIT for a 0.5 s month of 40,000 contacts)."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL jit = off")
     return JobState.objects.select_for_update().get(name=JOB_METRICS)
 
 
@@ -258,6 +299,8 @@ def contact_days_write(*, day_from: date, day_to: date, now: datetime) -> int:
     with transaction.atomic():
         _lock_job()
         ContactFact.objects.filter(day__gte=day_from, day__lte=day_to)._raw_delete(connection.alias)
+        ContactRollup.objects.filter(day__gte=day_from, day__lte=day_to)._raw_delete(connection.alias)
+        AgentRollup.objects.filter(day__gte=day_from, day__lte=day_to)._raw_delete(connection.alias)
         TransferFact.objects.filter(day__gte=day_from, day__lte=day_to)._raw_delete(connection.alias)
         sql, params = contact_facts_select(day_from, day_to)
         written = _insert_select(ContactFact._meta.db_table, CONTACT_FACT_COLUMNS, sql, params, now)
@@ -265,6 +308,10 @@ def contact_days_write(*, day_from: date, day_to: date, now: datetime) -> int:
             transfer_facts_queryset(day_from, day_to), ("k_day", "k_channel", "k_to", "k_cat", "k_correct"), ("transfers", "misroutes")
         )
         _insert_select(TransferFact._meta.db_table, TRANSFER_FACT_COLUMNS, tsql, tparams, now)
+        rsql, rparams = _ordered_select(rollup_queryset(day_from, day_to), ("k_day", "k_dept", "k_channel"), ROLLUP_AGGREGATES)
+        _insert_select(ContactRollup._meta.db_table, ROLLUP_COLUMNS, rsql, rparams, now)
+        asql, aparams = _ordered_select(agent_rollup_queryset(day_from, day_to), ("k_day", "k_agent"), ROLLUP_AGGREGATES)
+        _insert_select(AgentRollup._meta.db_table, AGENT_ROLLUP_COLUMNS, asql, aparams, now)
     return written
 
 

@@ -4,7 +4,7 @@ import pytest
 from django.db.models import Sum
 
 from kcc.dashboard.constants import HANDLE_BUCKET_FIELDS
-from kcc.dashboard.models import CallbackFact, ContactFact, TransferFact
+from kcc.dashboard.models import AgentRollup, CallbackFact, ContactFact, ContactRollup, TransferFact
 
 COUNT_FIELDS = (
     "inbound", "closed", "base", "resolved", "resolved_after_consult", "transferred", "callback", "referred",
@@ -18,7 +18,7 @@ def snapshot() -> dict:
         names = [f.attname for f in model._meta.concrete_fields if f.attname not in exclude]
         return sorted(tuple(str(v) for v in row) for row in model.objects.values_list(*names))
 
-    return {"contact": rows(ContactFact), "transfer": rows(TransferFact), "callback": rows(CallbackFact)}
+    return {"contact": rows(ContactFact), "rollup": rows(ContactRollup), "agent_rollup": rows(AgentRollup), "transfer": rows(TransferFact), "callback": rows(CallbackFact)}
 
 
 def day_totals(day: date, **filters) -> dict:

@@ -453,3 +453,23 @@ def test_the_task_runs_the_incremental_job(clock):
     metrics_refresh.delay()
     assert JobState.objects.get().last_success_at == NOW
     assert day_totals(date(2026, 11, 19))["base"] == 1
+
+
+def test_the_rollups_are_the_contact_facts_summed(clock, world):
+    from django.db.models import Max, Min, Sum
+
+    from kcc.dashboard.models import AgentRollup, ContactRollup
+    from kcc.dashboard.services import ROLLUP_SUMS
+
+    departments, agents, customers = world
+    _random_dataset(random.Random(3), departments, agents, customers, n=150, first=date(2026, 9, 1), days=30)
+    services.metrics_refresh()
+
+    def grouped(model, *keys):
+        rows = model.objects.values(*keys).annotate(*[Sum(c) for c in ROLLUP_SUMS], Min("handle_min"), Max("handle_max")).order_by()
+        return sorted((tuple(r.values()) for r in rows), key=repr)
+
+    assert grouped(ContactRollup, "day", "department", "channel") == grouped(ContactFact, "day", "department", "channel")
+    assert grouped(AgentRollup, "day", "agent") == grouped(ContactFact, "day", "agent")
+    assert ContactRollup.objects.count() < ContactFact.objects.count()
+    assert AgentRollup.objects.count() < ContactFact.objects.count()
