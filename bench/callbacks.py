@@ -1,6 +1,6 @@
 """Benchmark: the callback department queue and "mijn terugbelverzoeken" with 200,000 callbacks.
 
-    .venv/bin/python bench/callbacks.py [--requests 60] [--rows 200000] [--reseed]
+    .venv/bin/python bench/callbacks.py [--requests 60] [--rows 200000] [--reseed] [--fresh]
 
 Seeds (once) into PostgreSQL database `kcc_bench_callbacks` (created if missing; override with
 BENCH_DATABASE_URL) with INSERT ... SELECT generate_series, then measures server time through
@@ -24,12 +24,14 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "kcc.settings.test")
 os.environ["DATABASE_URL"] = os.environ.get("BENCH_DATABASE_URL", DEFAULT_URL)
 
 
-def ensure_database(url: str) -> None:
+def ensure_database(url: str, *, fresh: bool = False) -> None:
     import psycopg
 
     name = url.rsplit("/", 1)[1].split("?")[0]
     admin = url.rsplit("/", 1)[0] + "/postgres"
     with psycopg.connect(admin, autocommit=True) as conn:
+        if fresh:
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
         if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone():
             conn.execute(f'CREATE DATABASE "{name}"')
 
@@ -167,11 +169,12 @@ def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--requests", type=int, default=60)
     parser.add_argument("--rows", type=int, default=200_000)
-    parser.add_argument("--reseed", action="store_true")
+    parser.add_argument("--reseed", action="store_true", help="delete and re-insert the callbacks")
+    parser.add_argument("--fresh", action="store_true", help="drop and recreate the database (e.g. after migrations were rewritten)")
     args = parser.parse_args()
 
     if "BENCH_DATABASE_URL" not in os.environ:
-        ensure_database(DEFAULT_URL)
+        ensure_database(DEFAULT_URL, fresh=args.fresh)
     import django
 
     django.setup()

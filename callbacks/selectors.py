@@ -224,17 +224,17 @@ def department_overview(*, user, period_days: int = 30, today: date | None = Non
     stats = {d.pk: DepartmentStats(d) for d in departments}
     ids = list(stats)
     active = CallbackRequest.objects.filter(target_department_id__in=ids, status__in=ACTIVE_STATUSES)
-    for row in active.order_by().values("target_department_id").annotate(n=Count("pk"), late=Count("pk", filter=Q(deadline__lt=today))):
+    for row in active.order_by().values("target_department_id").annotate(n=Count("*"), late=Count("deadline", filter=Q(deadline__lt=today))):
         s = stats[row["target_department_id"]]
         s.open, s.overdue = row["n"], row["late"]
     start, end = today - timedelta(days=period_days), today - timedelta(days=1)
     due = CallbackRequest.objects.filter(target_department_id__in=ids, deadline__range=(start, end)).exclude(status=CallbackStatus.CANCELLED)
     for row in due.order_by().values("target_department_id").annotate(
-        n=Count("pk"), ok=Count("pk", filter=Q(status__in=HANDLED_STATUSES, closed_on_time=True)),
+        n=Count("*"), ok=Count("deadline", filter=Q(status__in=HANDLED_STATUSES, closed_on_time=True)),
     ):
         s = stats[row["target_department_id"]]
         s.due, s.on_time = row["n"], row["ok"]
-    for row in active.order_by().annotate(day=TruncDate("created_at")).values("target_department_id", "day").annotate(n=Count("pk")):
+    for row in active.order_by().annotate(day=TruncDate("created_at")).values("target_department_id", "day").annotate(n=Count("*")):
         age = max(calendar.working_days_between(row["day"], today), 0)
         stats[row["target_department_id"]].ageing[age_bucket(age)] += row["n"]
     rows = [stats[d.pk] for d in departments]
