@@ -65,10 +65,16 @@ class Figures:
         return {f: getattr(self, f) for f in SUM_FIELDS}
 
     def add(self, other: "Figures") -> "Figures":
-        sums = {f: getattr(self, f) + getattr(other, f) for f in SUM_FIELDS}
-        mins = [v for v in (self.handle_min, other.handle_min) if v is not None]
-        maxs = [v for v in (self.handle_max, other.handle_max) if v is not None]
-        return Figures(sums, min(mins) if mins else None, max(maxs) if maxs else None)
+        return Figures.total([self, other])
+
+    @classmethod
+    def total(cls, figures) -> "Figures":
+        """The figures of several groups together."""
+        figures = list(figures)
+        sums = {f: sum(getattr(x, f) for x in figures) for f in SUM_FIELDS}
+        mins = [x.handle_min for x in figures if x.handle_min is not None]
+        maxs = [x.handle_max for x in figures if x.handle_max is not None]
+        return cls(sums, min(mins) if mins else None, max(maxs) if maxs else None)
 
     # The metric definitions (definitions.METRIC_DEFINITIONS), by key.
     @property
