@@ -46,6 +46,7 @@ from .store import (
     sha256_hex,
     store_raw,
 )
+from .text import clean_json
 from .threads import find_thread
 
 __all__ = ["ingest_email", "process_email"]
@@ -131,7 +132,7 @@ def process_email(raw_id: int, *, reprocess: bool = False) -> IngestResult:
             raw.status = InboundStatus.PROCESSED
             raw.error = ""
             raw.processed_at = timezone.now()
-            raw.meta = {**raw.meta, **result.detail, "fingerprint": content_key}
+            raw.meta = clean_json({**raw.meta, **result.detail, "fingerprint": content_key})
             raw.save(update_fields=["status", "error", "processed_at", "meta", "attempts"])
             if result.detail.get("acknowledge"):
                 acknowledge_message_id = result.message_id

@@ -33,7 +33,7 @@ from ..constants import Channel, ContactStatus, Direction, InboundStatus
 from ..models import Contact, InboundRaw
 from ..models_ingestion import CallEvent, CallEventKind, ScreenPop
 from .matching import customer_for_phone
-from .store import IngestResult, lock_key, logger, mark_quarantined, result_for
+from .store import IngestResult, lock_key, logger, mark_quarantined, process_locked
 
 WITHHELD_NUMBERS = frozenset({"", "anonymous", "anoniem", "unknown", "onbekend", "private", "restricted", "withheld", "afgeschermd"})
 SCREEN_POP_MINUTES = 30
@@ -82,7 +82,7 @@ def _agent(data: dict, event: str):
         if event == CallEventKind.ANSWERED:
             raise PayloadError(_("'agent' is required for an answered call."), field="agent")
         return None
-    if not isinstance(username, str) or len(username) > 150:
+    if not isinstance(username, str) or len(username) > 150 or not username.isprintable():
         raise PayloadError(_("'agent' must be a user name."), field="agent")
     user = get_user_model().objects.filter(username=username, is_active=True).first()
     if user is None or not has_role(user, Role.AGENT, Role.TEAMLEAD):
@@ -145,55 +145,53 @@ def parse_phone_event(payload: bytes, *, received: datetime) -> PhoneEvent:
 def process_phone_event(raw_id: int, *, reprocess: bool = False) -> IngestResult:
     """Apply one stored call event (see the module docstring). Invalid events are quarantined
     with the reason; a second copy of an event is a DUPLICATE and changes nothing."""
-    with transaction.atomic():
-        raw = InboundRaw.objects.select_for_update().get(pk=raw_id)
-        allowed = {InboundStatus.PENDING, InboundStatus.QUARANTINED} if reprocess else {InboundStatus.PENDING}
-        if raw.status not in allowed:
-            return result_for(raw)
-        raw.attempts += 1
-        try:
-            event = parse_phone_event(bytes(raw.payload), received=raw.received_at)
-        except PayloadError as exc:
-            mark_quarantined(raw, exc.message, extra_meta={"field": exc.field})
-            return IngestResult(status=InboundStatus.QUARANTINED, raw_id=raw.pk, reason=raw.error, detail={"field": exc.field})
+    return process_locked(raw_id, reprocess=reprocess, handler=_process_event)
 
-        lock_key(f"call:{event.call_id}")
-        contact = Contact.objects.filter(channel=Channel.PHONE, external_id=event.call_id).first()
-        new_contact = contact is None
-        if new_contact:
-            contact = Contact.objects.create(
-                channel=Channel.PHONE,
-                direction=Direction.INBOUND,
-                external_id=event.call_id,
-                caller_address=event.caller,
-                customer=customer_for_phone(event.caller) if event.caller else None,
-                subject=_("Phone call"),
-                status=ContactStatus.NEW,
-                started_at=event.at,
+
+def _process_event(raw: InboundRaw) -> IngestResult:
+    try:
+        event = parse_phone_event(bytes(raw.payload), received=raw.received_at)
+    except PayloadError as exc:
+        mark_quarantined(raw, exc.message, extra_meta={"field": exc.field})
+        return IngestResult(status=InboundStatus.QUARANTINED, raw_id=raw.pk, reason=raw.error, detail={"field": exc.field})
+
+    lock_key(f"call:{event.call_id}")
+    contact = Contact.objects.filter(channel=Channel.PHONE, external_id=event.call_id).first()
+    new_contact = contact is None
+    if new_contact:
+        contact = Contact.objects.create(
+            channel=Channel.PHONE,
+            direction=Direction.INBOUND,
+            external_id=event.call_id,
+            caller_address=event.caller,
+            customer=customer_for_phone(event.caller) if event.caller else None,
+            subject=_("Phone call"),
+            status=ContactStatus.NEW,
+            started_at=event.at,
+        )
+    try:
+        with transaction.atomic():
+            CallEvent.objects.create(
+                contact=contact, raw=raw, call_id=event.call_id, event=event.event, at=event.at,
+                caller=event.caller, dialled=event.dialled, agent=event.agent,
             )
-        try:
-            with transaction.atomic():
-                CallEvent.objects.create(
-                    contact=contact, raw=raw, call_id=event.call_id, event=event.event, at=event.at,
-                    caller=event.caller, dialled=event.dialled, agent=event.agent,
-                )
-        except IntegrityError:
-            first = CallEvent.objects.filter(call_id=event.call_id, event=event.event).values_list("raw_id", flat=True).first()
-            raw.status = InboundStatus.DUPLICATE
-            raw.error = ""
-            raw.processed_at = timezone.now()
-            raw.meta = {**raw.meta, "duplicate_of": first, "contact_id": contact.pk}
-            raw.save(update_fields=["status", "error", "processed_at", "meta", "attempts"])
-            return IngestResult(status=InboundStatus.DUPLICATE, raw_id=raw.pk, contact_id=contact.pk, duplicate_of=first)
-
-        _apply(contact, event)
-        raw.status = InboundStatus.PROCESSED
+    except IntegrityError:
+        first = CallEvent.objects.filter(call_id=event.call_id, event=event.event).values_list("raw_id", flat=True).first()
+        raw.status = InboundStatus.DUPLICATE
         raw.error = ""
         raw.processed_at = timezone.now()
-        raw.meta = {**raw.meta, "contact_id": contact.pk, "event": event.event, "call_id": event.call_id, "new_contact": new_contact}
+        raw.meta = {**raw.meta, "duplicate_of": first, "contact_id": contact.pk}
         raw.save(update_fields=["status", "error", "processed_at", "meta", "attempts"])
-        logger.info("Call event %s %s applied to contact %s", event.call_id, event.event, contact.pk)
-        return IngestResult(status=InboundStatus.PROCESSED, raw_id=raw.pk, contact_id=contact.pk, new_contact=new_contact)
+        return IngestResult(status=InboundStatus.DUPLICATE, raw_id=raw.pk, contact_id=contact.pk, duplicate_of=first)
+
+    _apply(contact, event)
+    raw.status = InboundStatus.PROCESSED
+    raw.error = ""
+    raw.processed_at = timezone.now()
+    raw.meta = {**raw.meta, "contact_id": contact.pk, "event": event.event, "call_id": event.call_id, "new_contact": new_contact}
+    raw.save(update_fields=["status", "error", "processed_at", "meta", "attempts"])
+    logger.info("Call event %s %s applied to contact %s", event.call_id, event.event, contact.pk)
+    return IngestResult(status=InboundStatus.PROCESSED, raw_id=raw.pk, contact_id=contact.pk, new_contact=new_contact)
 
 
 def _apply(contact: Contact, event: PhoneEvent) -> None:

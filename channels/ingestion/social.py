@@ -27,7 +27,15 @@ from kcc.core.normalize import try_normalize_phone
 from ..constants import Channel, ContactStatus, Direction, InboundSource, InboundStatus
 from ..models import Contact, InboundRaw, Message
 from .matching import customer_for_phone, customer_for_social
-from .store import IngestResult, lock_key, logger, mark_quarantined, result_for, sha256_hex
+from .store import (
+    IngestResult,
+    lock_key,
+    logger,
+    mark_quarantined,
+    process_locked,
+    result_for,
+    sha256_hex,
+)
 from .text import clean_text
 
 OBJECT_CHANNELS = {"whatsapp_business_account": Channel.WHATSAPP, "page": Channel.FACEBOOK, "instagram": Channel.INSTAGRAM}
@@ -201,52 +209,52 @@ def _parse_messenger_entry(entry, channel, received, messages, notes) -> None:
 
 def process_meta(raw_id: int, *, reprocess: bool = False) -> IngestResult:
     """File the messages of one stored Meta delivery (see the module docstring)."""
-    with transaction.atomic():
-        raw = InboundRaw.objects.select_for_update().get(pk=raw_id)
-        allowed = {InboundStatus.PENDING, InboundStatus.QUARANTINED} if reprocess else {InboundStatus.PENDING}
-        if raw.status not in allowed:
-            return result_for(raw)
-        if raw.meta.get("item"):
-            # A per-message item is filed together with its parent delivery.
-            return result_for(raw)
-        raw.attempts += 1
+    return process_locked(raw_id, reprocess=reprocess, handler=_process_delivery)
+
+
+def _process_delivery(raw: InboundRaw) -> IngestResult:
+    if raw.meta.get("item"):
+        # A per-message item is filed together with its parent delivery.
+        return result_for(raw)
+    try:
+        items, notes = parse_meta_payload(bytes(raw.payload), received=raw.received_at)
+    except PayloadError as exc:
+        mark_quarantined(raw, exc.reason)
+        return IngestResult(status=InboundStatus.QUARANTINED, raw_id=raw.pk, reason=raw.error)
+    notes = [clean_text(n, max_length=200) for n in notes]
+    created, duplicates, contact_ids = 0, 0, []
+    for item in items:
+        # ensure_ascii: a lone surrogate escape in Meta's JSON stays an escape, not invalid UTF-8.
+        encoded = json.dumps(item.item, ensure_ascii=True, sort_keys=True).encode()
+        child = InboundRaw(
+            source=InboundSource.SOCIAL_META,
+            payload=encoded,
+            sha256=sha256_hex(encoded),
+            dedupe_key=f"meta:{item.provider_id}"[:300],
+            meta={"item": True, "parent": raw.pk, "channel": item.channel},
+            status=InboundStatus.PROCESSED,
+            processed_at=timezone.now(),
+            attempts=1,
+        )
         try:
-            items, notes = parse_meta_payload(bytes(raw.payload), received=raw.received_at)
-        except PayloadError as exc:
-            mark_quarantined(raw, exc.reason)
-            return IngestResult(status=InboundStatus.QUARANTINED, raw_id=raw.pk, reason=raw.error)
-        created, duplicates, contact_ids = 0, 0, []
-        for item in items:
-            encoded = json.dumps(item.item, ensure_ascii=False, sort_keys=True).encode()
-            child = InboundRaw(
-                source=InboundSource.SOCIAL_META,
-                payload=encoded,
-                sha256=sha256_hex(encoded),
-                dedupe_key=f"meta:{item.provider_id}"[:300],
-                meta={"item": True, "parent": raw.pk, "channel": item.channel},
-                status=InboundStatus.PROCESSED,
-                processed_at=timezone.now(),
-                attempts=1,
-            )
-            try:
-                with transaction.atomic():
-                    child.save()
-            except IntegrityError:
-                duplicates += 1
-                continue
-            contact_ids.append(_file_social_message(child, item))
-            created += 1
-        if not items and notes and all("skipped" in n for n in notes):
-            mark_quarantined(raw, _("The delivery contains no readable message: %(notes)s") % {"notes": "; ".join(notes)[:500]})
-            return IngestResult(status=InboundStatus.QUARANTINED, raw_id=raw.pk, reason=raw.error)
-        raw.status = InboundStatus.DUPLICATE if duplicates and not created else InboundStatus.PROCESSED
-        raw.error = ""
-        raw.processed_at = timezone.now()
-        detail = {"created": created, "duplicates": duplicates, "notes": notes[:30], "contact_ids": contact_ids}
-        raw.meta = {**raw.meta, "result": detail}
-        raw.save(update_fields=["status", "error", "processed_at", "meta", "attempts"])
-        logger.info("Meta delivery %s: %s new, %s duplicate message(s)", raw.pk, created, duplicates)
-        return IngestResult(status=raw.status, raw_id=raw.pk, contact_id=contact_ids[0] if contact_ids else None, detail=detail)
+            with transaction.atomic():
+                child.save()
+        except IntegrityError:
+            duplicates += 1
+            continue
+        contact_ids.append(_file_social_message(child, item))
+        created += 1
+    if not items and notes and all("skipped" in n for n in notes):
+        mark_quarantined(raw, _("The delivery contains no readable message: %(notes)s") % {"notes": "; ".join(notes)[:500]})
+        return IngestResult(status=InboundStatus.QUARANTINED, raw_id=raw.pk, reason=raw.error)
+    raw.status = InboundStatus.DUPLICATE if duplicates and not created else InboundStatus.PROCESSED
+    raw.error = ""
+    raw.processed_at = timezone.now()
+    detail = {"created": created, "duplicates": duplicates, "notes": notes[:30], "contact_ids": contact_ids}
+    raw.meta = {**raw.meta, "result": detail}
+    raw.save(update_fields=["status", "error", "processed_at", "meta", "attempts"])
+    logger.info("Meta delivery %s: %s new, %s duplicate message(s)", raw.pk, created, duplicates)
+    return IngestResult(status=raw.status, raw_id=raw.pk, contact_id=contact_ids[0] if contact_ids else None, detail=detail)
 
 
 def _file_social_message(child: InboundRaw, item: SocialMessage) -> int:

@@ -9,12 +9,12 @@ import hashlib
 import logging
 from dataclasses import dataclass
 
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, InterfaceError, OperationalError, connection, transaction
 from django.utils import timezone
 
 from ..constants import InboundSource, InboundStatus
 from ..models import InboundRaw
-from .text import clean_text
+from .text import clean_json, clean_text
 
 logger = logging.getLogger("channels.ingestion")
 
@@ -121,9 +121,34 @@ def mark_quarantined(raw: InboundRaw, reason: str, *, extra_meta: dict | None = 
     raw.error = clean_text(reason, max_length=MAX_ERROR)
     raw.processed_at = timezone.now()
     if extra_meta:
-        raw.meta = {**raw.meta, **extra_meta}
+        raw.meta = clean_json({**raw.meta, **extra_meta})
     raw.save(update_fields=["status", "error", "processed_at", "meta", "attempts"])
     logger.warning("Inbound payload %s (%s) quarantined: %s", raw.pk, raw.source, raw.error[:200])
+
+
+def process_locked(raw_id: int, *, reprocess: bool, handler) -> IngestResult:
+    """Lock the stored payload and run ``handler(raw)`` on it in a savepoint.
+
+    Only a PENDING payload is processed (or a QUARANTINED one with ``reprocess``); anything
+    else returns its existing result, so a second call changes nothing. Any exception of the
+    handler quarantines the payload with the reason, except a lost database connection, which
+    propagates and leaves it PENDING for the sweep.
+    """
+    with transaction.atomic():
+        raw = InboundRaw.objects.select_for_update().get(pk=raw_id)
+        allowed = {InboundStatus.PENDING, InboundStatus.QUARANTINED} if reprocess else {InboundStatus.PENDING}
+        if raw.status not in allowed:
+            return result_for(raw)
+        raw.attempts += 1
+        try:
+            with transaction.atomic():
+                return handler(raw)
+        except (OperationalError, InterfaceError):
+            raise
+        except Exception as exc:  # noqa: BLE001 - the contract: quarantine, never crash
+            logger.exception("Inbound payload %s could not be processed", raw.pk)
+            mark_quarantined(raw, reason_for(exc))
+            return IngestResult(status=InboundStatus.QUARANTINED, raw_id=raw.pk, reason=raw.error)
 
 
 def process_raw(raw_id: int, *, reprocess: bool = False) -> IngestResult:

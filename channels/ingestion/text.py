@@ -97,3 +97,15 @@ def decode_8bit_header(value: str) -> str:
     if not _SURROGATE_RE.search(value):
         return value
     return _repair_surrogates(value)
+
+
+def clean_json(value):
+    """A JSON-able structure safe for a PostgreSQL jsonb column: every string (keys too) through
+    clean_text, so no NUL and no lone surrogates (which jsonb refuses)."""
+    if isinstance(value, str):
+        return clean_text(value)
+    if isinstance(value, dict):
+        return {clean_text(str(k)): clean_json(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [clean_json(v) for v in value]
+    return value

@@ -364,3 +364,12 @@ def test_unknown_charset_is_read_anyway():
     message = Message.objects.get(pk=ingest(raw).message_id)
     assert message.body_text == "naïef"
 
+
+
+def test_8bit_charset_parameter_and_defects_do_not_break_the_metadata():
+    raw = b"From: jan@example.nl\r\nSubject: x\r\nContent-Type: text/plain; charset=\"\xff\xfe\x00bogus\"\r\n\r\nna\xefef\r\n"
+    result = ingest(raw)
+    assert result.status == InboundStatus.PROCESSED
+    stored = InboundRaw.objects.get(pk=result.raw_id)
+    assert stored.meta["notes"]
+    assert Message.objects.get(pk=result.message_id).body_text == "naïef"

@@ -218,3 +218,33 @@ def test_existing_open_contact_of_another_channel_is_not_reused(client):
     ContactFactory(channel=Channel.FACEBOOK)
     post_meta(client, whatsapp(wa_text("wamid.1", "Hallo")))
     assert Contact.objects.filter(channel=Channel.WHATSAPP).count() == 1
+
+
+def test_lone_surrogates_and_nul_in_meta_json_are_stored_safely(client):
+    body = (
+        b'{"object": "page", "entry": [{"id": "PAGE", "messaging": ['
+        b'{"sender": {"id": "7001"}, "recipient": {"id": "PAGE"}, "timestamp": 1772400000000,'
+        b' "message": {"mid": "m_\\ud800", "text": "Hallo \\ud800 en \\u0000 NUL"}},'
+        b'{"sender": {"id": "7001"}, "\\udfff-raar": {"x": 1}}]}]}'
+    )
+    response = post_meta(client, body)
+    assert response.status_code == 200
+    message = Message.objects.get()
+    assert "\x00" not in message.body_text
+    message.body_text.encode("utf-8")
+    assert InboundRaw.objects.get(dedupe_key__startswith="meta-body:").status == InboundStatus.PROCESSED
+
+
+def test_unexpected_failure_while_filing_quarantines_instead_of_looping(client, monkeypatch):
+    import channels.ingestion.social as social
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("onverwacht")
+
+    monkeypatch.setattr(social, "_file_social_message", broken)
+    response = post_meta(client, whatsapp(wa_text("wamid.1", "Hallo")))
+    assert response.status_code == 200
+    raw = InboundRaw.objects.get()
+    assert raw.status == InboundStatus.QUARANTINED
+    assert raw.error == "RuntimeError: onverwacht"
+    assert not Contact.objects.exists()

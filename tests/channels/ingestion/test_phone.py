@@ -238,3 +238,32 @@ def test_phone_endpoint_without_secret_answers_503(client, settings):
     body = json.dumps(event("ringing", T0)).encode()
     response = client.post("/api/inbound/phone/", data=body, content_type="application/json", **standard_headers(PHONE_SECRET, body))
     assert response.status_code == 503
+
+
+def test_agent_name_with_a_lone_surrogate_is_a_clear_400(client, agent):
+    body = b'{"event": "ringing", "call_id": "c1", "from": "0612345678", "agent": "age\\ud800nt", "at": "2026-03-02T09:15:00+01:00"}'
+    response = post_phone(client, body)
+    assert response.status_code == 400
+    assert response.json()["field"] == "agent"
+
+
+def test_unexpected_failure_while_applying_quarantines_instead_of_looping(client, agent, monkeypatch):
+    import channels.ingestion.phone as phone
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("onverwacht")
+
+    monkeypatch.setattr(phone, "_apply", broken)
+    response = post_phone(client, event("ringing", T0))
+    assert response.status_code == 400
+    raw = InboundRaw.objects.get()
+    assert raw.status == InboundStatus.QUARANTINED
+    assert not Contact.objects.exists()  # the half-done work was rolled back
+    monkeypatch.undo()
+    from channels.ingestion import inbound_reprocess
+    from kcc.core.constants import Role
+    from tests.conftest import make_staff
+
+    lead = make_staff("lead", agent.memberships.first().department, Role.TEAMLEAD)
+    assert inbound_reprocess(user=lead, raw_id=raw.pk).status == InboundStatus.PROCESSED
+    assert Contact.objects.count() == 1
