@@ -25,9 +25,9 @@ def _demo_mails() -> list[tuple[str, bytes]]:
         + b"\r\n\r\nWeekoverzicht.\r\n"
     )
     form_dump = (
-        "Naam: Fatima El Idrissi\r\nAdres: Kerkstraat 12, 1011 AB Voorbeeldstad\r\nTelefoon: 06 12345678\r\n"
-        "Vraag: Wanneer wordt mijn grofvuil opgehaald?\r\n"
-    ).encode()
+        b"Naam: Fatima El Idrissi\r\nAdres: Kerkstraat 12, 1011 AB Voorbeeldstad\r\nTelefoon: 06 12345678\r\n"
+        b"Vraag: Wanneer wordt mijn grofvuil opgehaald?\r\n"
+    )
     return [
         ("leeg", b""),
         ("binair", garbage),
