@@ -80,3 +80,7 @@ class ProcessingLogEntryAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+# BIO operations (de-activation, access review) extend the admin classes above.
+from . import admin_ops  # noqa: E402, F401
