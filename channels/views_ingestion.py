@@ -5,6 +5,7 @@ import hashlib
 import hmac
 import logging
 import re
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib import messages
@@ -318,7 +319,7 @@ def screen_pop_context(user) -> dict:
     base = register_call_url()
     return {
         "pops": [
-            {"pop": pop, "number": format_phone(pop.caller) if pop.caller else "", "url": f"{base}?call={pop.call_id}"}
+            {"pop": pop, "number": format_phone(pop.caller) if pop.caller else "", "url": f"{base}?{urlencode({'call': pop.call_id})}"}
             for pop in pops
         ]
     }

@@ -11,7 +11,10 @@ from channels.models import Contact, EmailFingerprint, InboundRaw, Message
 
 from .helpers import mail
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = [
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.skipif(connection.vendor != "postgresql", reason="concurrent writers need PostgreSQL (SQLite locks the whole file)"),
+]
 
 
 def run_together(*calls):
