@@ -61,6 +61,7 @@ def load(defaults: dict) -> dict:
         "PRIVATE_MEDIA_ROOT": env.path("KCC_PRIVATE_MEDIA_ROOT", default=str(VAR_DIR / "private")),
         "STATIC_ROOT": env.path("DJANGO_STATIC_ROOT", default=str(VAR_DIR / "static")),
         "CELERY_FS_DIR": env.path("KCC_CELERY_FS_DIR", default=str(VAR_DIR / "celery")),
+        "CELERY_VISIBILITY_TIMEOUT": env.int("KCC_CELERY_VISIBILITY_TIMEOUT", default=2 * 3600),
         "KCC": {
             # Links in e-mails point here.
             "KCC_BASE_URL": env("KCC_BASE_URL", default="http://127.0.0.1:8000"),
@@ -268,7 +269,9 @@ def build(defaults: dict) -> dict:
     if redis_url:
         s["CACHES"] = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": redis_url}}
         s["CELERY_BROKER_URL"] = redis_url
-        s["CELERY_BROKER_TRANSPORT_OPTIONS"] = {"visibility_timeout": 2 * 3600}
+        # Longer than any task's time limit, countdown or retry back-off (asserted in
+        # tests/core/test_celery_config.py), or Redis would hand a running task to a second worker.
+        s["CELERY_BROKER_TRANSPORT_OPTIONS"] = {"visibility_timeout": cfg["CELERY_VISIBILITY_TIMEOUT"]}
     else:
         fs = Path(cfg["CELERY_FS_DIR"])
         s["CACHES"] = {"default": {"BACKEND": "django.core.cache.backends.filebased.FileBasedCache", "LOCATION": str(VAR_DIR / "cache")}}
@@ -290,6 +293,9 @@ def build(defaults: dict) -> dict:
     s["CELERY_TASK_TIME_LIMIT"] = 30 * 60
     s["CELERY_TASK_SOFT_TIME_LIMIT"] = 25 * 60
     s["CELERY_WORKER_PREFETCH_MULTIPLIER"] = 1
+    # Tasks that declare acks_late (only idempotent ones) are acknowledged after they finish; a
+    # worker killed mid-task leaves the message to be delivered again.
+    s["CELERY_TASK_REJECT_ON_WORKER_LOST"] = True
     s["CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP"] = True
     # The schedule is code, reviewed like code. Apps add their entries in kcc/settings/beat.py.
     from kcc.settings.beat import BEAT_SCHEDULE
