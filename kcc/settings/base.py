@@ -85,6 +85,8 @@ def load(defaults: dict) -> dict:
             # Outgoing e-mail replies: the KCC's own address and the Message-ID domain.
             "KCC_MAIL_REPLY_ADDRESS": env("KCC_MAIL_REPLY_ADDRESS", default="kcc@voorbeeldstad.example"),
             "KCC_MAIL_DOMAIN": env("KCC_MAIL_DOMAIN", default="voorbeeldstad.example"),
+            # Send residents an automatic acknowledgement of their e-mail (never to auto-replies).
+            "KCC_EMAIL_ACKNOWLEDGE": env.bool("KCC_EMAIL_ACKNOWLEDGE", default=False),
             "KCC_ATTACHMENT_MAX_BYTES": env.int("KCC_ATTACHMENT_MAX_BYTES", default=25 * 1024 * 1024),
             # Outbound social replies go to this adapter endpoint (empty: replies are refused).
             "KCC_SOCIAL_OUTBOUND_URL": env("KCC_SOCIAL_OUTBOUND_URL", default=""),
