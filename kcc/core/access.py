@@ -54,7 +54,7 @@ def department_ids(user, *roles: str) -> set[int]:
 
 def primary_role(user) -> str | None:
     """The role shown in the header: the most senior one the user holds."""
-    order = [Role.ADMIN, Role.MANAGER, Role.TEAMLEAD, Role.EDITOR, Role.BACKOFFICE, Role.AGENT]
+    order = [Role.ADMIN, Role.PRIVACY, Role.MANAGER, Role.TEAMLEAD, Role.EDITOR, Role.BACKOFFICE, Role.AGENT]
     held = roles_of(user)
     return next((r for r in order if r in held), None)
 
@@ -142,9 +142,12 @@ def register_customer_scope(provider: CustomerScopeProvider) -> None:
 
 def customer_scope(user) -> QuerySet[Customer]:
     """Customers the user may see. KCC roles: everyone. Back office and managers: only the
-    residents connected to their departments' work (registered by the apps). Others: none."""
+    residents connected to their departments' work (registered by the apps). Others: none.
+
+    Restricted customers (AVG art. 18, ``restricted_at``) are never in anyone's scope here: only
+    the privacy officer reaches them, through the privacy app's own access helper."""
     if is_kcc(user):
-        return Customer.objects.all()
+        return Customer.objects.unrestricted()
     deps = department_ids(user, Role.BACKOFFICE, Role.MANAGER)
     if not deps:
         return Customer.objects.none()
@@ -153,7 +156,13 @@ def customer_scope(user) -> QuerySet[Customer]:
         extra = provider(user, deps)
         if extra is not None:
             q |= extra
-    return Customer.objects.filter(q).distinct()
+    return Customer.objects.unrestricted().filter(q).distinct()
+
+
+def restricted_customers() -> QuerySet[Customer]:
+    """The restricted customers, for apps that exclude their records from staff scopes:
+    ``qs.exclude(customer__in=restricted_customers())`` (NULL customers stay in)."""
+    return Customer.objects.filter(restricted_at__isnull=False)
 
 
 def access_customer(user, pk, *, purpose: Purpose, context: str = "", lock: bool = False) -> Customer:

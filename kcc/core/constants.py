@@ -11,6 +11,7 @@ class Role(models.TextChoices):
     MANAGER = "manager", _("Department manager")
     EDITOR = "editor", _("Knowledge editor")
     ADMIN = "admin", _("Functional administrator")
+    PRIVACY = "privacy", _("Privacy officer")
 
 
 # Roles that work in the KCC itself and may see every resident.

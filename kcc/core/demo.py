@@ -62,6 +62,7 @@ KEY_STAFF = [
     ("manager", "Joost", "van Dijk", Role.MANAGER, "belastingen"),
     ("redacteur", "Fatima", "Yilmaz", Role.EDITOR, "kcc"),
     ("beheerder", "Kees", "Bakker", Role.ADMIN, "kcc"),
+    ("privacy", "Ingrid", "Smit", Role.PRIVACY, "kcc"),
 ]
 
 

@@ -60,6 +60,10 @@ class CustomerQuerySet(models.QuerySet):
         """Customers that are not merged into another one."""
         return self.filter(merged_into__isnull=True)
 
+    def unrestricted(self):
+        """Customers whose processing is not restricted (AVG art. 18): what staff may see."""
+        return self.filter(restricted_at__isnull=True)
+
 
 class Customer(models.Model):
     """A resident (inwoner) or tenant (huurder). Personal data: every read is logged."""
@@ -82,6 +86,14 @@ class Customer(models.Model):
     merged_into = models.ForeignKey(
         "self", on_delete=models.PROTECT, null=True, blank=True, related_name="merged_from",
         verbose_name=_("merged into"), help_text=_("Set when this record was a duplicate; the survivor holds its contacts."),
+    )
+    restricted_at = models.DateTimeField(
+        _("restricted at"), null=True, blank=True,
+        help_text=_("Processing restricted (AVG art. 18): the record and everything linked to it is hidden from staff; only the privacy officer sees it."),
+    )
+    erased_at = models.DateTimeField(
+        _("erased at"), null=True, blank=True,
+        help_text=_("The resident's personal data was erased (AVG art. 17); the record remains as an empty shell so that ids and metrics stay consistent."),
     )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
