@@ -18,9 +18,11 @@ class ChannelsConfig(AppConfig):
         from kcc.core.views import register_customer_timeline, register_home_section
 
         from .access import customer_scope_via_transfers
+        from .ingestion.setup import register_navigation
         from .views import customer_timeline_context, home_section_context
 
         register_customer_scope(customer_scope_via_transfers)
+        register_navigation()
         ROLE_PERMISSIONS[Role.ADMIN] |= {"inbox.view_contact", "inbox.view_transfer", "inbox.view_inboundraw"}
 
         navigation.register(_("Inbox"), "channels:inbox", {Role.AGENT, Role.TEAMLEAD}, order=10)

@@ -171,6 +171,10 @@ def seed(out) -> None:
         _seed_history(out, rng, now, departments, agents, customers, backoffice)
     _seed_queue(out, rng, now, departments, agents, customers)
 
+    from .demo_ingestion import seed as seed_quarantine
+
+    seed_quarantine(out)
+
 
 @transaction.atomic
 def _seed_history(out, rng, now, departments, agents, customers, backoffice) -> None:

@@ -547,6 +547,10 @@ def register_call(request):
                 messages.info(request, _("This call has already been registered as contact #%(pk)d.") % {"pk": call_contact.pk})
                 call_contact = None
             else:
+                from .ingestion import screen_pops_dismiss_for_call
+
+                # The agent opened the registration screen: the screen-pop has done its job.
+                screen_pops_dismiss_for_call(user=user, call_id=call_id)
                 initial["call"] = call_contact.pk
                 initial["started"] = started_token(call_contact.answered_at or call_contact.started_at)
                 if call_contact.caller_address and not phone:

@@ -100,6 +100,8 @@ def load(defaults: dict) -> dict:
             "KCC_SIGNAL_ESCALATION_DAYS": env.int("KCC_SIGNAL_ESCALATION_DAYS", default=2),
             # Dashboard.
             "KCC_FCR_TARGET": env.float("KCC_FCR_TARGET", default=0.80),
+            # Inbox: seconds between the htmx polls for new contacts (304 when nothing changed).
+            "KCC_INBOX_POLL_SECONDS": env.int("KCC_INBOX_POLL_SECONDS", default=10),
             "KCC_METRICS_INTERVAL_SECONDS": env.int("KCC_METRICS_INTERVAL_SECONDS", default=120),
         },
     }
@@ -191,6 +193,9 @@ def build(defaults: dict) -> dict:
         )
     else:
         db.setdefault("CONN_MAX_AGE", 60)
+        # Model dropdowns iterate querysets; a server-side cursor per page costs a few ms and
+        # breaks behind a transaction-pooling proxy.
+        db.setdefault("DISABLE_SERVER_SIDE_CURSORS", True)
         db.setdefault("CONN_HEALTH_CHECKS", True)
     s["DATABASES"] = cfg["DATABASES"]
     s["DEFAULT_AUTO_FIELD"] = "django.db.models.BigAutoField"
@@ -282,6 +287,7 @@ def build(defaults: dict) -> dict:
             "data_folder_in": str(fs / "queue"),
             "data_folder_out": str(fs / "queue"),
             "processed_folder": str(fs / "processed"),
+            "control_folder": str(fs / "control"),
             "store_processed": False,
         }
         s["CELERY_WORKER_ENABLE_REMOTE_CONTROL"] = False
