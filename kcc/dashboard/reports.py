@@ -4,13 +4,14 @@ their tables) and as CSV (any table). Every figure carries the link to the rows 
 import re
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from functools import lru_cache
+from html import escape
 from urllib.parse import quote, urlencode
 
 from django.conf import settings
 from django.urls import reverse
-from django.utils import formats
+from django.utils import formats, translation
 from django.utils.dateformat import format as date_format
-from django.utils.html import escape
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -26,29 +27,52 @@ from .selectors import FactFilter
 NONE_KEY = "none"
 
 # --- formatting --------------------------------------------------------------------------------
+# A page formats a thousand numbers. Django's number_format and gettext look up the active
+# language on every call; the separators and unit texts are looked up once per language instead.
+
+
+@lru_cache(maxsize=16)
+def _texts(language: str) -> dict:
+    with translation.override(language):
+        return {
+            "decimal": formats.get_format("DECIMAL_SEPARATOR"),
+            "thousands": formats.get_format("THOUSAND_SEPARATOR"),
+            "s": _("%(s)d s"), "ms": _("%(m)d min %(s)02d s"), "hm": _("%(h)d h %(m)02d min"), "dh": _("%(d)d d %(h)d h"),
+            "pt": _("pt"), "same": _("same as the previous period"),
+            "higher": _("higher than the previous period"), "lower": _("lower than the previous period"),
+        }
+
+
+def _t() -> dict:
+    return _texts(translation.get_language() or settings.LANGUAGE_CODE)
+
+
+def _number(value, decimals: int, grouping: bool, texts: dict) -> str:
+    text = f"{value:,.{decimals}f}" if grouping else f"{value:.{decimals}f}"
+    return text.replace(",", "\x00").replace(".", texts["decimal"]).replace("\x00", texts["thousands"])
 
 
 def fmt_int(value) -> str:
-    return formats.number_format(value or 0, 0, use_l10n=True, force_grouping=True)
+    return _number(value or 0, 0, True, _t())
 
 
 def fmt_pct(value) -> str:
     if value is None:
         return "–"
-    return formats.number_format(round(value * 100, 1), 1, use_l10n=True) + "%"
+    return _number(round(value * 100, 1), 1, False, _t()) + "%"
 
 
 def fmt_duration(seconds) -> str:
     if seconds is None:
         return "–"
-    seconds = int(round(seconds))
+    seconds, t = int(round(seconds)), _t()
     if seconds < 60:
-        return _("%(s)d s") % {"s": seconds}
+        return t["s"] % {"s": seconds}
     if seconds < 3600:
-        return _("%(m)d min %(s)02d s") % {"m": seconds // 60, "s": seconds % 60}
+        return t["ms"] % {"m": seconds // 60, "s": seconds % 60}
     if seconds < 86400:
-        return _("%(h)d h %(m)02d min") % {"h": seconds // 3600, "m": (seconds % 3600) // 60}
-    return _("%(d)d d %(h)d h") % {"d": seconds // 86400, "h": (seconds % 86400) // 3600}
+        return t["hm"] % {"h": seconds // 3600, "m": (seconds % 3600) // 60}
+    return t["dh"] % {"d": seconds // 86400, "h": (seconds % 86400) // 3600}
 
 
 def fmt_value(definition: MetricDefinition, value) -> str:
@@ -70,10 +94,11 @@ def delta(definition: MetricDefinition, current, previous) -> Delta:
     """The change against the previous period, coloured by whether it is an improvement."""
     if current is None or previous is None:
         return Delta("", "", "")
+    t = _t()
     diff = current - previous
     if definition.kind == "rate":
         points = round(diff * 100, 1)
-        text = formats.number_format(abs(points), 1, use_l10n=True) + " " + _("pt")
+        text = _number(abs(points), 1, False, t) + " " + t["pt"]
         zero = points == 0
     elif definition.kind == "duration":
         text = fmt_duration(abs(diff))
@@ -82,11 +107,10 @@ def delta(definition: MetricDefinition, current, previous) -> Delta:
         text = fmt_int(abs(diff))
         zero = diff == 0
     if zero:
-        return Delta("±0", "same", _("same as the previous period"))
+        return Delta("±0", "same", t["same"])
     sign = "+" if diff > 0 else "−"
     better = (diff > 0) == definition.higher_is_better
-    sr = _("higher than the previous period") if diff > 0 else _("lower than the previous period")
-    return Delta(sign + text, "better" if better else "worse", sr)
+    return Delta(sign + text, "better" if better else "worse", t["higher"] if diff > 0 else t["lower"])
 
 
 def period_label(period: Period) -> str:
@@ -159,7 +183,8 @@ class Table:
         for row in self.rows:
             cells = []
             for i, c in enumerate(row):
-                inner = f'<a class="utrecht-link" href="{escape(c.href)}">{escape(c.text)}</a>' if c.href else escape(c.text)
+                text = escape(str(c.text))
+                inner = f'<a class="utrecht-link" href="{escape(c.href)}">{text}</a>' if c.href else text
                 if c.sr:
                     inner += f'<span class="kcc-visually-hidden"> ({escape(c.sr)})</span>'
                 if i == 0:
