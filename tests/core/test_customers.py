@@ -88,3 +88,12 @@ def test_duplicate_bsn_is_refused(agent):
     customer_create(user=agent, last_name="A", bsn="123456782")
     with pytest.raises(ValidationError):
         customer_create(user=agent, last_name="B", bsn="123456782")
+
+
+def test_name_search_has_a_trigram_index_on_postgresql():
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT indexdef FROM pg_indexes WHERE tablename = 'core_customer' AND indexname = 'core_customer_name_folded_trgm'")
+        row = cursor.fetchone()
+    assert row is not None and "gin_trgm_ops" in row[0]
