@@ -13,6 +13,7 @@ urlpatterns = [
     path("kennisbank/", include("knowledgebase.urls")),
     path("signalen/", include("signals.urls")),
     path("dashboard/", include("kcc.dashboard.urls")),
+    path("privacy/", include("kcc.privacy.urls")),
     path("", include("kcc.core.urls")),
 ]
 

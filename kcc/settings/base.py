@@ -103,6 +103,25 @@ def load(defaults: dict) -> dict:
             # Inbox: seconds between the htmx polls for new contacts (304 when nothing changed).
             "KCC_INBOX_POLL_SECONDS": env.int("KCC_INBOX_POLL_SECONDS", default=10),
             "KCC_METRICS_INTERVAL_SECONDS": env.int("KCC_METRICS_INTERVAL_SECONDS", default=120),
+            # Privacy: retention periods (ISO-8601 durations such as P1Y, P6M, P30D) per contact
+            # type, counted from the moment a contact was closed; validated at start-up.
+            "KCC_RETENTION_PHONE": env("KCC_RETENTION_PHONE", default="P1Y"),
+            "KCC_RETENTION_EMAIL": env("KCC_RETENTION_EMAIL", default="P1Y"),
+            "KCC_RETENTION_WHATSAPP": env("KCC_RETENTION_WHATSAPP", default="P1Y"),
+            "KCC_RETENTION_FACEBOOK": env("KCC_RETENTION_FACEBOOK", default="P1Y"),
+            "KCC_RETENTION_INSTAGRAM": env("KCC_RETENTION_INSTAGRAM", default="P1Y"),
+            "KCC_RETENTION_X": env("KCC_RETENTION_X", default="P1Y"),
+            "KCC_RETENTION_WEBFORM": env("KCC_RETENTION_WEBFORM", default="P1Y"),
+            "KCC_RETENTION_COUNTER": env("KCC_RETENTION_COUNTER", default="P1Y"),
+            # ... closed callback requests (from closing), raw inbound payloads that no message
+            # holds (quarantined, duplicates; from receipt), and customers left without any
+            # contact or callback (from their last change; empty: never).
+            "KCC_RETENTION_CALLBACK": env("KCC_RETENTION_CALLBACK", default="P1Y"),
+            "KCC_RETENTION_INBOUND_RAW": env("KCC_RETENTION_INBOUND_RAW", default="P3M"),
+            "KCC_RETENTION_CUSTOMER": env("KCC_RETENTION_CUSTOMER", default="P2Y"),
+            # The nightly job: "approval" makes a destruction list for the privacy officer,
+            # "delete" deletes directly.
+            "KCC_RETENTION_MODE": env("KCC_RETENTION_MODE", default="approval"),
         },
     }
 
@@ -143,6 +162,7 @@ def build(defaults: dict) -> dict:
         "callbacks",
         "signals",
         "kcc.dashboard",
+        "kcc.privacy",
     ]
     s["MIDDLEWARE"] = [
         "kcc.core.middleware.RequestIdMiddleware",
@@ -324,6 +344,9 @@ def build(defaults: dict) -> dict:
             "object-src": [NONE],
         }
     }
+    # Error reports (ADMINS mail, the technical 500 page) hide personal data: besides Django's
+    # secrets, every POST field that can hold a BSN, name, address, phone number or message.
+    s["DEFAULT_EXCEPTION_REPORTER_FILTER"] = "kcc.privacy.reporting.PersonalDataExceptionReporterFilter"
     s["X_FRAME_OPTIONS"] = "DENY"
     s["SECURE_CONTENT_TYPE_NOSNIFF"] = True
     s["SECURE_REFERRER_POLICY"] = "same-origin"

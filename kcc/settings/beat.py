@@ -59,4 +59,7 @@ BEAT_SCHEDULE: dict = {
     # Signals: acknowledgement reminders and escalations (and retries of failed e-mails),
     # hourly during office hours on weekdays. Idempotent: running it twice sends nothing twice.
     "signals-ack-sweep": {"task": "signals.ack_sweep", "schedule": crontab(minute=5, hour="7-18", day_of_week="mon-fri")},
+    # Privacy: nightly retention (a destruction list for approval, or the deletion itself with
+    # KCC_RETENTION_MODE=delete). Idempotent: a second run the same night changes nothing.
+    "privacy-retention-nightly": {"task": "privacy.retention_nightly", "schedule": crontab(hour=2, minute=30)},
 }
