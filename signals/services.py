@@ -447,20 +447,28 @@ def _render_notification(notification: Notification, *, now: datetime) -> tuple[
 
 
 def notification_deliver_pending(*, now: datetime | None = None, limit: int = 200) -> int:
-    """Send queued notifications, each exactly once. Rows are locked with SKIP LOCKED, so two
-    workers never pick the same one; `sent_at` is set in the same transaction as the send.
+    """Send queued notifications, each exactly once. Each one is claimed in its own
+    transaction (row lock with SKIP LOCKED, so two workers never pick the same one) and its
+    `sent_at` is committed right after its send: a worker killed half-way through a batch
+    leaves the e-mails the mail server already accepted marked as sent, and only the one in
+    flight at the moment of the kill can go out again (docs/faults.md).
     A reminder or escalation whose signal was answered meanwhile is closed without sending.
     A failed send keeps the row pending (with the error) for the next sweep."""
     now = now or timezone.now()
     sent = 0
-    with transaction.atomic():
-        batch = list(
-            Notification.objects.select_for_update(skip_locked=True, of=("self",))
-            .filter(sent_at__isnull=True)
-            .select_related("signal", "signal__department")
-            .order_by("pk")[:limit]
-        )
-        for notification in batch:
+    failed: list[int] = []
+    for _attempt in range(limit):
+        with transaction.atomic():
+            notification = (
+                Notification.objects.select_for_update(skip_locked=True, of=("self",))
+                .filter(sent_at__isnull=True)
+                .exclude(pk__in=failed)
+                .select_related("signal", "signal__department")
+                .order_by("pk")
+                .first()
+            )
+            if notification is None:
+                break
             stale = notification.kind != NotificationKind.NEW_SIGNAL and notification.signal.status != SignalStatus.NEW
             recipients = [] if stale else notification_recipients(notification)
             if stale or not recipients:
@@ -473,6 +481,7 @@ def notification_deliver_pending(*, now: datetime | None = None, limit: int = 20
                 EmailMessage(subject=subject, body=body, to=recipients).send()
             except Exception as exc:  # noqa: BLE001 - SMTP trouble: keep pending, retry next sweep
                 logger.warning("signal notification %s failed: %s", notification.pk, exc)
+                failed.append(notification.pk)
                 notification.error = str(exc)[:1000]
                 notification.save(update_fields=["error"])
                 continue
