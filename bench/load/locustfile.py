@@ -164,6 +164,9 @@ class KccAgent(HttpUser):
         """GET without following redirects; anything but the expected answer is a failure
         (a redirect to the login page means the session was lost)."""
         with self.client.get(url, name=name, headers=headers or {}, allow_redirects=False, catch_response=True) as r:
+            if r.status_code == 0:
+                r.failure(f"no response: {r.error!r}"[:300])
+                return None
             if r.status_code not in expect:
                 where = r.headers.get("Location", "")
                 r.failure(f"HTTP {r.status_code}{' -> ' + where if where else ''}")
@@ -180,6 +183,9 @@ class KccAgent(HttpUser):
         headers = {"Origin": self.origin, "Referer": self.origin + referer}
         with self.client.post(url, data=data, name=name, headers=headers, allow_redirects=False, catch_response=True) as r:
             location = r.headers.get("Location", "")
+            if r.status_code == 0:
+                r.failure(f"no response: {r.error!r}"[:300])
+                return None
             if r.status_code != 302:
                 found = FORM_ERRORS.search(r.text)
                 errors = " ".join(re.sub(r"<[^>]+>", " ", found.group(1)).split())[:300] if found else ""

@@ -29,6 +29,7 @@ import secrets
 import signal
 import subprocess
 import sys
+import threading
 import time
 import urllib.request
 from collections import defaultdict
@@ -196,35 +197,66 @@ def write_agent_data(path: Path, size: int) -> None:
 # --- measuring -----------------------------------------------------------------------------
 
 
-def cpu_times() -> dict:
-    """Cumulative CPU seconds: the whole machine, and per process group of interest."""
-    tick = os.sysconf("SC_CLK_TCK")
-    with open("/proc/stat") as fh:
-        fields = [int(x) for x in fh.readline().split()[1:]]
-    total, idle = sum(fields[:8]), fields[3] + fields[4]
-    groups: dict[str, float] = defaultdict(float)
-    pgids = {proc.pid: proc.kcc_name for proc in started}  # type: ignore[attr-defined]
-    for entry in Path("/proc").iterdir():
-        if not entry.name.isdigit():
-            continue
-        try:
-            raw = (entry / "stat").read_text()
-        except OSError:
-            continue
-        comm = raw[raw.index("(") + 1: raw.rindex(")")]
-        rest = raw[raw.rindex(")") + 2:].split()
-        pgid, used = int(rest[2]), (int(rest[11]) + int(rest[12])) / tick
-        if pgid in pgids:
-            groups[pgids[pgid]] += used
-        elif comm.startswith("postgres"):
-            # Backends carry "postgres: <user> <database> ..." as their title: count only ours.
-            try:
-                title = (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
-            except OSError:
+class CpuSampler(threading.Thread):
+    """CPU seconds used during the run: the whole machine (/proc/stat), and per group of
+    processes: each process this script started (with its children: its process group) and
+    the PostgreSQL backends of the load database. Sampled every second, so that processes that
+    come and go (database connections are recycled after CONN_MAX_AGE) are counted too."""
+
+    def __init__(self, interval: float = 1.0):
+        super().__init__(daemon=True)
+        self.interval = interval
+        self.tick = os.sysconf("SC_CLK_TCK")
+        self.first: dict[int, float] = {}
+        self.last: dict[int, tuple[str, float]] = {}
+        self.done = threading.Event()
+        self.machine_start = self.machine_end = (0.0, 0.0)
+
+    def machine(self) -> tuple[float, float]:
+        with open("/proc/stat") as fh:
+            fields = [int(x) for x in fh.readline().split()[1:]]
+        return sum(fields[:8]) / self.tick, (fields[3] + fields[4]) / self.tick
+
+    def sample(self, *, initial: bool) -> None:
+        pgids = {proc.pid: proc.kcc_name for proc in list(started)}  # type: ignore[attr-defined]
+        for entry in Path("/proc").iterdir():
+            if not entry.name.isdigit():
                 continue
-            if f" {DB_NAME} " in title:
-                groups[f"postgresql ({DB_NAME} backends)"] += used
-    return {"total": total / tick, "busy": (total - idle) / tick, "groups": dict(groups)}
+            try:
+                raw = (entry / "stat").read_text()
+                comm = raw[raw.index("(") + 1: raw.rindex(")")]
+                rest = raw[raw.rindex(")") + 2:].split()
+                group = pgids.get(int(rest[2]))
+                if group is None and comm.startswith("postgres"):
+                    # Backends carry "postgres: <user> <database> ..." as their title.
+                    title = (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
+                    if f" {DB_NAME} " in title:
+                        group = f"postgresql ({DB_NAME})"
+            except (OSError, ValueError, IndexError):
+                continue
+            if group is None:
+                continue
+            pid, used = int(entry.name), (int(rest[11]) + int(rest[12])) / self.tick
+            self.first.setdefault(pid, used if initial else 0.0)
+            self.last[pid] = (group, used)
+
+    def run(self) -> None:
+        self.machine_start = self.machine()
+        self.sample(initial=True)
+        while not self.done.wait(self.interval):
+            self.sample(initial=False)
+
+    def stop(self) -> dict:
+        self.sample(initial=False)
+        self.done.set()
+        self.join(timeout=5)
+        self.machine_end = self.machine()
+        groups: dict[str, float] = defaultdict(float)
+        for pid, (group, used) in self.last.items():
+            groups[group] += used - self.first.get(pid, 0.0)
+        total = self.machine_end[0] - self.machine_start[0]
+        busy = total - (self.machine_end[1] - self.machine_start[1])
+        return {"total": total, "busy": busy, "groups": dict(groups)}
 
 
 def pct(values: list[float], p: float) -> float:
@@ -376,7 +408,10 @@ def main() -> int:
         start("gunicorn", [
             str(BIN / "gunicorn"), "kcc.wsgi:application", "--bind", f"{HOST}:{port}",
             "--worker-class", "gthread", "--workers", str(args.workers), "--threads", str(args.threads),
-            "--timeout", "30", "--keep-alive", "5", "--no-control-socket",
+            # Keep-alive longer than any pause of an agent (as a proxy in front would hold the
+            # connection): with gunicorn's default of a few seconds the server closes idle
+            # connections just as the client reuses them, and the client sees resets.
+            "--timeout", "30", "--keep-alive", "75", "--no-control-socket",
             "--access-logfile", str(results / "access.log"), "--access-logformat", ACCESS_LOG_FORMAT,
         ], env, results)
         wait_healthy(f"{url}/health/", 60)
@@ -398,14 +433,15 @@ def main() -> int:
                "-u", str(args.users), "-r", str(args.spawn_rate), "-t", f"{args.duration}s", "--host", url,
                "--csv", str(results / "locust"), "--html", str(results / "locust.html"), "--only-summary",
                "--stop-timeout", "15", "--loglevel", "WARNING"]
-        cpu_before = cpu_times()
+        sampler = CpuSampler()
+        sampler.start()
         locust = start("locust", cmd, locust_env, results)
         log(f"locust: {args.users} agents, spawn rate {args.spawn_rate}/s, {args.duration} s, think time {args.think} s")
         try:
             locust.wait(timeout=args.duration + 90)
         except subprocess.TimeoutExpired:
             log("locust did not stop in time; killing it")
-        cpu_after = cpu_times()
+        cpu = sampler.stop()
         stop_all()
     except KeyboardInterrupt:
         log("interrupted")
@@ -425,9 +461,8 @@ def main() -> int:
     steady_from = logins[-1] if len(logins) >= args.users else marks.get("spawning_complete", t_start)
 
     load = os.getloadavg()
-    busy = cpu_after["busy"] - cpu_before["busy"]
-    wall = cpu_after["total"] - cpu_before["total"]
-    groups = {k: cpu_after["groups"].get(k, 0) - cpu_before["groups"].get(k, 0) for k in cpu_after["groups"]}
+    busy, wall, groups = cpu["busy"], cpu["total"], dict(cpu["groups"])
+    server_cpu = sum(v for k, v in groups.items() if k != "locust")
     whole, _ = stats_table(samples, t_start, t_stop, title="Whole run, ramp-up and logins included")
     steady, totals = stats_table(samples, steady_from, t_stop, title="Steady state: every agent logged in")
     # Everything else on the machine (other users' processes) competes for the same cores.
@@ -437,7 +472,9 @@ def main() -> int:
         f"CPU: {100 * busy / wall:.0f}% of {os.cpu_count()} cores busy during the run (load average at the end "
         f"{load[0]:.1f} / {load[1]:.1f} / {load[2]:.1f}). Cores used on average: "
         + ", ".join(f"{k} {v / per_core:.2f}" for k, v in sorted(groups.items(), key=lambda kv: -kv[1]) if v / per_core >= 0.01)
-        + "."
+        + ".",
+        f"Server CPU (gunicorn, Celery, PostgreSQL backends of {DB_NAME}) per request, whole run: "
+        f"{1000 * server_cpu / max(len(samples), 1):.1f} ms (logins included: each costs the password hash).",
     ]
     header = [
         f"# Load test {results.name}", "",
