@@ -85,3 +85,25 @@ def test_charts_are_drawn_and_each_has_its_accessible_table(page, live_server, l
         assert table.locator("th[scope=col]").count() >= 2
         assert table.locator("tbody tr").count() >= 1
     axe(page, context="dashboard with every chart table open")
+
+
+def test_department_view_agent_figures_and_monthly_report_are_accessible(page, live_server, login_page, manager_belastingen, agent, belastingen, figures, axe):
+    login_page(page, "manager-belastingen")
+    page.get_by_role("navigation", name="Hoofdmenu").get_by_role("link", name="Dashboard").click()
+    page.wait_for_load_state("networkidle")
+    page.get_by_role("link", name="Afdelingsoverzicht Belastingen").click()
+    page.wait_for_load_state("networkidle")
+    assert page.get_by_role("heading", level=1).inner_text() == "Dashboard Belastingen"
+    assert "1" in page.get_by_test_id("tile-incoming_transfers").inner_text()
+    axe(page, context="department view")
+    page.goto(f"{live_server.url}/dashboard/maandrapport/")
+    page.wait_for_load_state("networkidle")
+    expect(page.get_by_role("button", name="Afdrukken")).to_be_visible()  # shown by JavaScript
+    axe(page, context="monthly report")
+    page.get_by_role("button", name="Uitloggen").click()
+
+    login_page(page, "agent")
+    page.get_by_role("navigation", name="Hoofdmenu").get_by_role("link", name="Mijn cijfers").click()
+    page.wait_for_load_state("networkidle")
+    assert page.get_by_role("heading", level=1).inner_text() == "Mijn cijfers"
+    axe(page, context="my figures")
