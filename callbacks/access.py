@@ -14,7 +14,7 @@ Reassigning also: or the team-lead role. Cancelling: those, or the agent who cre
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
-from kcc.core.access import department_ids, roles_of
+from kcc.core.access import department_ids, restricted_customers, roles_of
 from kcc.core.constants import Role
 
 from .models import CallbackRequest
@@ -51,8 +51,14 @@ def callback_q(user, action: str = VIEW) -> Q:
     return q
 
 
+def _unrestricted() -> Q:
+    """Callbacks of restricted residents (AVG art. 18) are hidden from all staff; only the
+    privacy officer reaches them, through the privacy app. Anonymous callbacks stay."""
+    return ~Q(customer__in=restricted_customers())
+
+
 def callback_scope(user, action: str = VIEW) -> QuerySet[CallbackRequest]:
-    return CallbackRequest.objects.filter(callback_q(user, action))
+    return CallbackRequest.objects.filter(callback_q(user, action) & _unrestricted())
 
 
 def callback_list_q(user) -> Q:
@@ -60,11 +66,11 @@ def callback_list_q(user) -> Q:
     Narrower than VIEW, which also opens identified residents' callbacks one by one."""
     roles = roles_of(user)
     if Role.TEAMLEAD in roles:
-        return Q()
+        return _unrestricted()
     q = _department_q(user)
     if Role.AGENT in roles:
         q |= Q(created_by=user)
-    return q
+    return q & _unrestricted()
 
 
 def access_callback(user, pk, *, lock: bool = False, action: str = VIEW) -> CallbackRequest:

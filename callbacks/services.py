@@ -139,7 +139,7 @@ def notification_send(*, notification_id: int) -> bool:
     except Exception as exc:  # noqa: BLE001 - SMTP errors vary; recorded and retried by the pending sweep
         notification.error = str(exc)[:2000]
         notification.save(update_fields=["error"])
-        logger.warning("callback notification %s not sent: %s", notification.pk, exc)
+        logger.warning("callback notification %s not sent: %s", notification.pk, type(exc).__name__)  # SMTP errors quote addresses
         return False
     notification.sent_at = timezone.now()
     notification.error = ""

@@ -4,19 +4,22 @@ contacts transferred to their departments. Everything else is a 404."""
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
-from kcc.core.access import department_ids, has_role, is_kcc
+from kcc.core.access import department_ids, has_role, is_kcc, restricted_customers
 from kcc.core.constants import Role
 
 from .models import Attachment, Contact, Transfer
 
 
 def contact_scope(user) -> QuerySet[Contact]:
+    """Contacts the user may see. Contacts of restricted residents (AVG art. 18) are hidden from
+    all staff; only the privacy officer reaches them, through the privacy app."""
+    unrestricted = Contact.objects.exclude(customer__in=restricted_customers())
     if is_kcc(user):
-        return Contact.objects.all()
+        return unrestricted
     deps = department_ids(user, Role.BACKOFFICE, Role.MANAGER)
     if not deps:
         return Contact.objects.none()
-    return Contact.objects.filter(pk__in=Contact.objects.filter(transfers__to_department__in=deps).values("pk"))
+    return unrestricted.filter(pk__in=Contact.objects.filter(transfers__to_department__in=deps).values("pk"))
 
 
 def access_contact(user, pk, *, lock: bool = False, kcc_only: bool = False) -> Contact:

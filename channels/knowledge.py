@@ -17,9 +17,10 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 
 from kcc.core.access import has_role, is_kcc, role_required
-from kcc.core.constants import Role
+from kcc.core.constants import LogAction, Purpose, Role
 from kcc.core.forms import UtrechtFormMixin
-from kcc.core.models import Department
+from kcc.core.models import Customer, Department
+from kcc.core.services import processing_log_record
 from knowledgebase.access import edit_department_ids
 
 from .constants import ContactStatus, Direction, Outcome
@@ -89,6 +90,13 @@ def knowledge_gaps(request):
     form = KnowledgeGapFilterForm(request.GET or None, user=request.user)
     department = form.cleaned_data.get("department") if form.is_valid() else None
     contacts, next_cursor = knowledge_gap_list(user=request.user, department=department, cursor=request.GET.get("na"))
+    # The page shows residents' questions: a read of their data, logged like any other.
+    customer_ids = sorted({c.customer_id for c in contacts if c.customer_id})
+    if customer_ids:
+        processing_log_record(
+            user=request.user, customers=[Customer(pk=pk) for pk in customer_ids], action=LogAction.VIEW,
+            purpose=Purpose.ANSWER_QUESTION, context="kennisgaten",
+        )
     context = {
         "form": form,
         "contacts": contacts,

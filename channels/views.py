@@ -119,6 +119,7 @@ def _inbox_etag(request, state: selectors.InboxState) -> str:
     """Changes when the filtered queue changes, when the user or filters change, and once a
     minute (so the waiting times shown stay fresh)."""
     params = sorted((k, v) for k, values in request.GET.lists() for v in values)
+    params.append(("q", request.session.get(INBOX_Q_SESSION_KEY, "")))
     minute = int(timezone.now().timestamp() // 60)
     last = state.last_change.isoformat() if state.last_change else "-"
     raw = f"{INBOX_TEMPLATE_VERSION}|{request.user.pk}|{get_language()}|{params}|{state.total}|{last}|{minute}"
@@ -130,13 +131,41 @@ def _etag_matches(request, etag: str) -> bool:
     return bool(header) and (header.strip() == "*" or etag in [t.strip().removeprefix("W/") for t in header.split(",")])
 
 
-@require_GET
+# The inbox's free-text filter lives in the session, never in the URL: a resident's name typed
+# there must not land in URLs, history or access logs. The other filters stay in the URL.
+INBOX_Q_SESSION_KEY = "kcc_inbox_q"
+
+
+def _inbox_url(query) -> str:
+    return reverse("channels:inbox") + (f"?{query.urlencode()}" if query else "")
+
+
+@require_http_methods(["GET", "POST"])
 @role_required(*KCC)
 def inbox(request):
     """The work queue across all channels. Polled every few seconds by htmx with
     X-KCC-Background (polls do not keep an idle session alive) and If-None-Match: when nothing
-    changed the answer is a 304 after one aggregate query."""
-    filterset = selectors.inbox_filterset(request=request, data=request.GET)
+    changed the answer is a 304 after one aggregate query.
+
+    The free-text search is POSTed and kept in the session (docs/privacy.md); an old link with
+    ``?q=`` still works but is redirected at once to the URL without it."""
+    if request.method == "POST" or "q" in request.GET:
+        source = request.POST if request.method == "POST" else request.GET
+        q = source.get("q", "").strip()[:100]
+        if q:
+            request.session[INBOX_Q_SESSION_KEY] = q
+        else:
+            request.session.pop(INBOX_Q_SESSION_KEY, None)
+        if request.method == "GET" or not request.htmx:
+            clean = request.GET.copy()
+            clean.pop("q", None)
+            clean.pop("after", None)
+            return redirect(_inbox_url(clean))
+    data = request.GET.copy()
+    data.pop("q", None)
+    if request.session.get(INBOX_Q_SESSION_KEY):
+        data["q"] = request.session[INBOX_Q_SESSION_KEY]
+    filterset = selectors.inbox_filterset(request=request, data=data)
     state = selectors.inbox_state(filterset)
     etag = _inbox_etag(request, state)
     if _etag_matches(request, etag):
@@ -168,6 +197,8 @@ def inbox(request):
         "assign_form": AssignForm() if is_teamlead and not request.htmx else None,
         "return_url": request.get_full_path(),
         "is_poll": is_poll,
+        "search_q": request.session.get(INBOX_Q_SESSION_KEY, ""),
+        "filter_query": base_query.urlencode(),
     }
     response = TemplateResponse(request, _fragment(request, "channels/inbox.html", "results"), context)
     response["ETag"] = etag
@@ -483,6 +514,10 @@ def attachment_download(request, pk):
 # --- phone -----------------------------------------------------------------------------
 
 
+# Session key carrying the caller search (number or name) to the registration page.
+CALL_SEARCH_SESSION_KEY = "kcc_register_call_search"
+
+
 def _call_results(request, q: str):
     query, results = customer_list(user=request.user, q=q, limit=10)
     _log_customers(request, results, purpose=Purpose.IDENTIFY, context="telefoongesprek")
@@ -524,7 +559,8 @@ def register_call(request):
                     if contact.customer_id:
                         params["customer"] = contact.customer_id
                     if contact.caller_address:
-                        params["phone"] = format_phone(contact.caller_address)
+                        # The number goes through the session, never the URL (docs/privacy.md).
+                        request.session[CALL_SEARCH_SESSION_KEY] = {"phone": format_phone(contact.caller_address), "q": ""}
                     return redirect(f"{reverse('channels:register_call')}?{urlencode(params)}")
                 if contact.outcome == Outcome.CALLBACK and (url := callback_url(contact)):
                     return redirect(url)
@@ -535,9 +571,21 @@ def register_call(request):
         call_contact = form.cleaned_data.get("call") if hasattr(form, "cleaned_data") else None
         status = 422
     else:
+        # Screen-pop contract: ``?phone=`` (and the no-JavaScript ``?q=``) are accepted, but the
+        # number or name moves into the session at once and the browser lands on a URL without
+        # it: personal data stays out of URLs, history and logs (docs/privacy.md).
+        if "phone" in request.GET or "q" in request.GET:
+            request.session[CALL_SEARCH_SESSION_KEY] = {
+                "phone": request.GET.get("phone", "").strip()[:40], "q": request.GET.get("q", "").strip()[:200],
+            }
+            clean = request.GET.copy()
+            clean.pop("phone", None)
+            clean.pop("q", None)
+            return redirect(reverse("channels:register_call") + (f"?{clean.urlencode()}" if clean else ""))
+        pending = request.session.pop(CALL_SEARCH_SESSION_KEY, None) or {}
         initial = {"started": started_token()}
-        q = request.GET.get("q", "").strip()
-        phone = request.GET.get("phone", "").strip()[:40]
+        q = str(pending.get("q", ""))[:200]
+        phone = str(pending.get("phone", ""))[:40]
         call_id = request.GET.get("call", "").strip()[:200]
         if call_id:
             call_contact = contact_scope(user).filter(channel=Channel.PHONE, external_id=call_id).select_related("customer").first()
@@ -606,12 +654,19 @@ def _is_uuid(value) -> bool:
     return True
 
 
-@require_GET
+@require_POST
 @role_required(*KCC)
 def register_call_search(request):
-    """The caller search of the registration screen (htmx fragment; the page itself handles
-    ``?q=`` without JavaScript)."""
-    form = CustomerSearchForm(request.GET or None)
+    """The caller search of the registration screen, POSTed (the search text is personal data).
+    htmx gets the results fragment; without JavaScript the text goes through the session to the
+    registration page."""
+    if not request.htmx:
+        request.session[CALL_SEARCH_SESSION_KEY] = {
+            "q": request.POST.get("q", "").strip()[:200], "phone": request.POST.get("phone", "").strip()[:40],
+        }
+        params = {k: request.POST[k][:200] for k in ("call", "conversation") if request.POST.get(k)}
+        return redirect(reverse("channels:register_call") + (f"?{urlencode(params)}" if params else ""))
+    form = CustomerSearchForm(request.POST or None)
     query, results, selected = None, [], None
     if form.is_valid() and form.cleaned_data["q"]:
         query, results = _call_results(request, form.cleaned_data["q"])

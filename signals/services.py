@@ -480,7 +480,7 @@ def notification_deliver_pending(*, now: datetime | None = None, limit: int = 20
             try:
                 EmailMessage(subject=subject, body=body, to=recipients).send()
             except Exception as exc:  # noqa: BLE001 - SMTP trouble: keep pending, retry next sweep
-                logger.warning("signal notification %s failed: %s", notification.pk, exc)
+                logger.warning("signal notification %s failed: %s", notification.pk, type(exc).__name__)  # SMTP errors quote addresses
                 failed.append(notification.pk)
                 notification.error = str(exc)[:1000]
                 notification.save(update_fields=["error"])

@@ -123,7 +123,8 @@ def mark_quarantined(raw: InboundRaw, reason: str, *, extra_meta: dict | None = 
     if extra_meta:
         raw.meta = clean_json({**raw.meta, **extra_meta})
     raw.save(update_fields=["status", "error", "processed_at", "meta", "attempts"])
-    logger.warning("Inbound payload %s (%s) quarantined: %s", raw.pk, raw.source, raw.error[:200])
+    # The reason can quote the sender or subject: it stays with the payload, not in the log.
+    logger.warning("Inbound payload %s (%s) quarantined", raw.pk, raw.source)
 
 
 def process_locked(raw_id: int, *, reprocess: bool, handler) -> IngestResult:

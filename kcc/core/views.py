@@ -47,10 +47,12 @@ def home(request):
     return TemplateResponse(request, "core/home.html", {"sections": sections})
 
 
-@require_GET
+@require_http_methods(["GET", "POST"])
 @role_required(Role.AGENT, Role.TEAMLEAD)
 def customer_search(request):
-    form = CustomerSearchForm(request.GET or None)
+    """The search text is personal data (a name, a phone number, a postcode): it is POSTed, so
+    that it never lands in a URL, the browser history, a proxy log or a Referer."""
+    form = CustomerSearchForm(request.POST if request.method == "POST" else None)
     query, results = None, []
     if form.is_valid():
         query, results = customer_list(user=request.user, q=form.cleaned_data["q"])

@@ -11,7 +11,7 @@ carry them (QUERY_STRING, the Referer).
 import logging
 import re
 
-from django.views.debug import SafeExceptionReporterFilter
+from django.views.debug import ExceptionReporter, SafeExceptionReporterFilter
 
 # Field names (or parts of them) that can hold personal data anywhere in the project.
 SENSITIVE_NAME_RE = re.compile(
@@ -50,6 +50,20 @@ class PersonalDataExceptionReporterFilter(SafeExceptionReporterFilter):
                 meta[key] = self.cleansed_substitute
         return meta
 
+
+
+class PersonalDataExceptionReporter(ExceptionReporter):
+    """The report itself: no query string in the request URL and no GET values (Django does not
+    pass those through the filter). The app keeps personal data out of URLs; this makes sure an
+    old link or a stray parameter does not end up in an ADMINS mail."""
+
+    def get_traceback_data(self):
+        data = super().get_traceback_data()
+        if self.request is not None:
+            data["request_GET_items"] = [(k, self.filter.cleansed_substitute) for k in self.request.GET]
+            uri = data.get("request_insecure_uri") or ""
+            data["request_insecure_uri"] = uri.split("?", 1)[0]
+        return data
 
 
 # Patterns that look like personal data in a log line or an exception message (a database error

@@ -58,9 +58,8 @@ def privacy_customer_search(*, q: str, limit: int = 25) -> list[Customer]:
     """Search every customer, restricted and merged ones included (the privacy officer must find
     them all). Same interpretation of the search box as the agents' search."""
     from kcc.core.constants import AddressKind
-    from kcc.core.selectors import parse_customer_query
-
     from kcc.core.normalize import validate_bsn
+    from kcc.core.selectors import parse_customer_query
 
     qs = Customer.objects.all()
     compact = "".join((q or "").split()).replace(".", "")

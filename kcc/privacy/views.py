@@ -21,8 +21,8 @@ from signals.models import Evidence
 from . import selectors, services
 from .access import access_legal_hold, access_privacy_customer, access_retention_run
 from .constants import RetentionKind, RunMode, RunStatus
-from .models import LegalHold
 from .forms import ConfirmForm, LegalHoldForm, PrivacyCustomerSearchForm, TargetedLegalHoldForm
+from .models import LegalHold
 
 LOG_PAGE_SIZE = 50
 LIST_ITEMS = 100

@@ -347,6 +347,7 @@ def build(defaults: dict) -> dict:
     # Error reports (ADMINS mail, the technical 500 page) hide personal data: besides Django's
     # secrets, every POST field that can hold a BSN, name, address, phone number or message.
     s["DEFAULT_EXCEPTION_REPORTER_FILTER"] = "kcc.privacy.reporting.PersonalDataExceptionReporterFilter"
+    s["DEFAULT_EXCEPTION_REPORTER"] = "kcc.privacy.reporting.PersonalDataExceptionReporter"
     s["X_FRAME_OPTIONS"] = "DENY"
     s["SECURE_CONTENT_TYPE_NOSNIFF"] = True
     s["SECURE_REFERRER_POLICY"] = "same-origin"
@@ -365,7 +366,12 @@ def build(defaults: dict) -> dict:
     s["LOGGING"] = {
         "version": 1,
         "disable_existing_loggers": False,
-        "filters": {"request_id": {"()": "kcc.core.logging.RequestIdFilter"}},
+        "filters": {
+            "request_id": {"()": "kcc.core.logging.RequestIdFilter"},
+            # Defence in depth: redacts e-mail addresses, phone numbers, BSNs and postcodes that a
+            # library or a database error quotes (docs/privacy.md).
+            "personal_data": {"()": "kcc.privacy.reporting.PersonalDataLogFilter"},
+        },
         "formatters": {
             "text": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
             "json": {"()": "kcc.core.logging.JsonFormatter"},
@@ -374,12 +380,14 @@ def build(defaults: dict) -> dict:
             "console": {
                 "class": "logging.StreamHandler",
                 "formatter": cfg["LOG_FORMAT"],
-                "filters": ["request_id"],
+                "filters": ["request_id", "personal_data"],
             }
         },
         "root": {"handlers": ["console"], "level": cfg["LOG_LEVEL"]},
         "loggers": {
             "django.db.backends": {"level": "INFO"},
+            # At DEBUG it logs whole template contexts (customers, message texts): never.
+            "django.template": {"level": "INFO"},
             "axes": {"level": "WARNING"},
         },
     }

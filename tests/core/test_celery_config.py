@@ -20,6 +20,7 @@ IDEMPOTENT_TASKS = {
     "signals.ack_sweep",
     "signals.notifications_deliver",
     "dashboard.metrics_refresh",
+    "privacy.retention_nightly",
 }
 
 

@@ -13,7 +13,12 @@ from kcc.dashboard.models import ContactFact
 from kcc.dashboard.services import metrics_refresh
 from kcc.privacy.constants import RetentionKind, RunMode, RunStatus
 from kcc.privacy.models import RetentionLogEntry, RetentionRun
-from kcc.privacy.services import legal_hold_set, retention_list_approve, retention_nightly, retention_run_create
+from kcc.privacy.services import (
+    legal_hold_set,
+    retention_list_approve,
+    retention_nightly,
+    retention_run_create,
+)
 from kcc.privacy.tasks import retention_nightly as retention_nightly_task
 from signals.models import Evidence
 

@@ -19,7 +19,12 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from callbacks.models import CallbackActivity, CallbackAttempt, CallbackNotification, CallbackRequest
+from callbacks.models import (
+    CallbackActivity,
+    CallbackAttempt,
+    CallbackNotification,
+    CallbackRequest,
+)
 from channels.models import Attachment, CallEvent, Contact, InboundRaw, Message, ScreenPop, Transfer
 from kcc.core.constants import LogAction, Purpose
 from kcc.core.exceptions import DomainError
