@@ -21,7 +21,6 @@ IDEMPOTENT_TASKS = {
     "signals.notifications_deliver",
     "dashboard.metrics_refresh",
     "privacy.retention_nightly",
-    "privacy.retention_nightly",
 }
 
 
