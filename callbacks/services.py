@@ -117,10 +117,20 @@ def notification_queue(*, kind: str, key: str, recipients: list[str], mail: emai
             )
     except IntegrityError:
         return None
+    transaction.on_commit(lambda: _enqueue_send(notification.pk))
+    return notification
+
+
+def _enqueue_send(notification_id: int) -> None:
+    """After commit: hand the e-mail to a worker. The outbox row is the truth, so a broker
+    that is down (or loses the job later) costs a delay, not the e-mail: the retry sweep
+    (notification_send_pending) sends it. Never fail the request that made it."""
     from .tasks import notification_send_task
 
-    notification_send_task.delay_on_commit(notification.pk)
-    return notification
+    try:
+        notification_send_task.delay(notification_id)
+    except Exception as exc:  # noqa: BLE001 - broker unavailable; logged, the sweep sends it
+        logger.warning("callback notification %s not queued (%s: %s); the outbox sweep will send it", notification_id, exc.__class__.__name__, exc)
 
 
 @transaction.atomic

@@ -494,6 +494,16 @@ def notification_deliver_pending(*, now: datetime | None = None, limit: int = 20
 
 
 def _deliver_after_commit() -> None:
+    transaction.on_commit(_enqueue_delivery)
+
+
+def _enqueue_delivery() -> None:
+    """After commit: ask a worker to send the outbox. With the broker down (or losing the job
+    later) the rows stay pending and the next signals.ack_sweep sends them; the request that
+    queued them must not fail over it."""
     from .tasks import signal_notifications_deliver
 
-    signal_notifications_deliver.delay_on_commit()
+    try:
+        signal_notifications_deliver.delay()
+    except Exception as exc:  # noqa: BLE001 - broker unavailable; logged, the sweep sends it
+        logger.warning("signal notifications not queued (%s: %s); the next sweep will send them", exc.__class__.__name__, exc)

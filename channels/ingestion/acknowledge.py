@@ -5,6 +5,8 @@ contact and at most once per address per 24 hours, and never to automatic messag
 ingestion decides that, see ``_acknowledgement_wanted``). The acknowledgement itself carries
 ``Auto-Submitted: auto-replied`` (RFC 3834), so well-behaved auto-responders do not answer it,
 and it is stored as an outbound message in the thread so the agent sees what the resident got.
+If its task is never run (the broker was down at the commit, or lost the job in a restart or
+flush), the pending-inbound sweep sends it later (``acknowledgement_send_missed``).
 """
 
 import logging
@@ -13,10 +15,11 @@ from datetime import timedelta
 from django.conf import settings
 from django.core.mail import EmailMessage
 from django.db import transaction
+from django.db.models import Exists, OuterRef
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from ..constants import SUBJECT_TOKEN_FORMAT, Channel, DeliveryStatus, Direction
+from ..constants import SUBJECT_TOKEN_FORMAT, Channel, DeliveryStatus, Direction, InboundStatus
 from ..models import Contact, Message
 
 log = logging.getLogger("channels.ingestion.acknowledge")
@@ -102,3 +105,27 @@ def acknowledgement_send(*, message_id: int) -> Message | None:
         return outbound
     Message.objects.filter(pk=outbound.pk).update(delivery_status=DeliveryStatus.SENT)
     return outbound
+
+
+def acknowledgement_send_missed(*, older_than: timedelta = timedelta(minutes=2), now=None, limit: int = 500) -> int:
+    """Send the acknowledgements whose task never ran; returns how many were sent.
+
+    Candidates: e-mails processed more than `older_than` ago (fresh ones are left to their
+    task) and received within the rate-limit window (later, an acknowledgement is no use),
+    whose ingestion asked for an acknowledgement and whose contact has none. Idempotent and
+    safe next to a late task: ``acknowledgement_send`` locks the contact and sends nothing
+    when the acknowledgement exists or the address had one in the last 24 hours."""
+    if not getattr(settings, "KCC_EMAIL_ACKNOWLEDGE", False):
+        return 0
+    now = now or timezone.now()
+    acknowledged = Message.objects.filter(contact=OuterRef("contact"), direction=Direction.OUTBOUND, is_auto_reply=True)
+    ids = list(
+        Message.objects.filter(
+            direction=Direction.INBOUND, channel=Channel.EMAIL, raw__status=InboundStatus.PROCESSED,
+            raw__received_at__gte=now - RATE_LIMIT, raw__processed_at__lt=now - older_than, raw__meta__acknowledge=True,
+        )
+        .exclude(Exists(acknowledged))
+        .order_by("pk")
+        .values_list("pk", flat=True)[:limit]
+    )
+    return sum(1 for message_id in ids if acknowledgement_send(message_id=message_id) is not None)

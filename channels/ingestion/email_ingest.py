@@ -272,6 +272,11 @@ def _acknowledgement_wanted(parsed: ParsedEmail) -> bool:
 
 
 def _schedule_acknowledgement(message_id: int) -> None:
+    """After commit. With the broker down the e-mail is stored all the same; the pending
+    sweep sends the acknowledgement later (acknowledge.acknowledgement_send_missed)."""
     from ..tasks import inbound_email_acknowledge
 
-    inbound_email_acknowledge.delay(message_id)
+    try:
+        inbound_email_acknowledge.delay(message_id)
+    except Exception as exc:  # noqa: BLE001 - broker unavailable; logged, the sweep sends it
+        log.warning("acknowledgement of message %s not queued (%s: %s); the pending sweep will send it", message_id, exc.__class__.__name__, exc)

@@ -171,7 +171,8 @@ def process_raw(raw_id: int, *, reprocess: bool = False) -> IngestResult:
 def inbound_process_pending(*, older_than_seconds: int = 120, limit: int = 500) -> dict:
     """Process payloads that were stored but never processed (a crash in between). Only
     those older than `older_than_seconds`, so a request that is still processing its own
-    payload is left alone (it holds the row lock anyway)."""
+    payload is left alone (it holds the row lock anyway). Then send the acknowledgements of
+    receipt whose task was lost (see acknowledge.acknowledgement_send_missed)."""
     from datetime import timedelta
 
     cutoff = timezone.now() - timedelta(seconds=older_than_seconds)
@@ -189,6 +190,12 @@ def inbound_process_pending(*, older_than_seconds: int = 120, limit: int = 500) 
             counts["failed"] = counts.get("failed", 0) + 1
             continue
         counts[result.label] = counts.get(result.label, 0) + 1
-    if ids:
+    # Acknowledgements whose task was lost with the broker (Redis down, restarted or flushed).
+    from .acknowledge import acknowledgement_send_missed
+
+    acknowledged = acknowledgement_send_missed()
+    if acknowledged:
+        counts["acknowledged"] = acknowledged
+    if ids or acknowledged:
         logger.info("Pending inbound sweep: %s", counts)
     return counts

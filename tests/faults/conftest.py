@@ -43,13 +43,15 @@ def subprocess_database_url() -> str:
     return f"postgres://{auth}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
 
 
-def wait_until(predicate, *, timeout: float = 60, interval: float = 0.1, message: str = "condition") -> None:
+def wait_until(predicate, *, timeout: float = 60, interval: float = 0.1, message: str = "condition", details=None) -> None:
+    """Poll `predicate` until it is true; fail with `message` (and `details()`) on timeout."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if predicate():
             return
         time.sleep(interval)
-    pytest.fail(f"timed out after {timeout} s waiting for {message}")
+    extra = f"\n{details()}" if details else ""
+    pytest.fail(f"timed out after {timeout} s waiting for {message}{extra}")
 
 
 # --- Redis ---------------------------------------------------------------------------------
@@ -103,6 +105,12 @@ class RedisServer:
 
     def flushall(self) -> None:
         self.client().flushall()
+
+    def idle(self, queue: str = "celery") -> bool:
+        """Nothing waiting and nothing being worked on (acks_late jobs stay unacknowledged
+        until they are done)."""
+        client = self.client()
+        return client.llen(queue) == 0 and client.hlen("unacked") == 0
 
     def queued(self, queue: str = "celery") -> int:
         """Messages waiting in a Celery queue (a Redis list)."""
@@ -214,14 +222,15 @@ class Worker:
 
 @pytest.fixture
 def start_worker(redis_server, smtp_sink, tmp_path):
-    """start_worker(name, visibility_timeout=4, pool="prefork"): a real `celery worker`
+    """start_worker(name, visibility_timeout=4, pool="prefork", env={}): a real `celery worker`
     process against the test database, our Redis and the SMTP sink. Each worker runs in its
     own process group, so a test can kill it whole. All are stopped at the end."""
     workers: list[Worker] = []
 
-    def _start(name: str = "w1", *, visibility_timeout: int = 4, pool: str = "prefork", wait: bool = True) -> Worker:
+    def _start(name: str = "w1", *, visibility_timeout: int = 4, pool: str = "prefork", env: dict | None = None, wait: bool = True) -> Worker:
         env = {
             **os.environ,
+            **(env or {}),
             "DJANGO_SETTINGS_MODULE": "tests.faults.worker_settings",
             "DATABASE_URL": subprocess_database_url(),
             "REDIS_URL": redis_server.url,

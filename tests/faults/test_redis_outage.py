@@ -1,0 +1,163 @@
+"""Redis stops, restarts empty, or is flushed: the database remains the truth.
+
+Against a real redis-server of this test (never the shared one). Work done while Redis is
+down must be saved and answered normally; the e-mails it should trigger wait in the outbox
+tables, and e-mail that came in waits as a stored payload. After Redis is back (empty), the
+beat sweeps, run by a real worker, deliver every e-mail exactly once and turn every stored
+e-mail into exactly one message.
+"""
+
+import logging
+import time
+from datetime import timedelta
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from callbacks.constants import NotificationKind as CallbackNotificationKind
+from callbacks.models import CallbackNotification
+from channels.constants import Direction, InboundSource, InboundStatus
+from channels.ingestion.store import store_raw
+from channels.models import Contact, InboundRaw, Message
+from signals.constants import NotificationKind as SignalNotificationKind
+from signals.constants import SignalCategory
+from signals.models import Notification as SignalNotification
+from tests.channels.ingestion.helpers import EMAIL_SECRET, mail, post_email
+
+from .conftest import wait_until
+
+pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True)]
+
+WORKER_ENV = {"KCC_EMAIL_ACKNOWLEDGE": "true"}  # as inbox_settings, for the worker process
+SWEEPS = ("callbacks.notification_send_pending", "signals.ack_sweep", "channels.inbound_process_pending")
+
+
+@pytest.fixture
+def inbox_settings(settings, tmp_path):
+    settings.KCC_WEBHOOK_EMAIL_SECRET = EMAIL_SECRET
+    settings.KCC_EMAIL_ACKNOWLEDGE = True
+    return settings
+
+
+def _work_of_a_busy_minute(login, client, agent, belastingen, backoffice_belastingen):
+    """What the KCC does in a minute, each step with an e-mail or task after its commit."""
+    # An agent makes a callback request for a named colleague (assignment e-mail).
+    response = login(agent).post(reverse("callbacks:create"), {
+        "caller_name": "Mevrouw de Wit", "phone": "020 123 4567", "question": "Wil bezwaar maken tegen de aanslag",
+        "target_department": belastingen.pk, "assigned_to": backoffice_belastingen.pk, "priority": "normal", "time_window": "anytime",
+    })
+    assert response.status_code == 302, response.content[:2000]
+    # An agent raises a signal (e-mail to the department).
+    from signals.services import signal_raise
+
+    signal_raise(
+        user=agent, title="Aanslagen onleesbaar", description="Inwoners bellen over de nieuwe aanslag.",
+        category=SignalCategory.PROCESS, department=belastingen,
+    )
+    # A resident's e-mail arrives through the webhook (acknowledgement of receipt due).
+    response = post_email(client, mail(sender="Piet Pietersen <piet@example.nl>", subject="Vraag over de afvalpas"))
+    assert response.status_code in (200, 201, 202), response.content[:2000]
+    # An e-mail stored by a process that died before processing it.
+    raw, _created = store_raw(source=InboundSource.EMAIL_FILE, payload=mail(sender="Klaas Klaassen <klaas@example.nl>", subject="Parkeervergunning"))
+    return raw
+
+
+def _sweep_through_the_worker(app, redis_server) -> None:
+    """The beat sweeps, published to Redis and run by the worker. Everything here is minutes
+    old by now (the sweeps leave fresh rows to the tasks that were queued for them)."""
+    earlier = timezone.now() - timedelta(minutes=10)
+    CallbackNotification.objects.update(created_at=earlier)
+    InboundRaw.objects.update(received_at=earlier)
+    InboundRaw.objects.filter(processed_at__isnull=False).update(processed_at=earlier)
+    for name in SWEEPS:
+        app.send_task(name)
+
+
+def _state(worker=None):
+    def details() -> str:
+        rows = {
+            "callback outbox": list(CallbackNotification.objects.values_list("kind", "sent_at", "error")),
+            "signal outbox": list(SignalNotification.objects.values_list("kind", "sent_at", "error")),
+            "inbound": list(InboundRaw.objects.values_list("pk", "status", "meta__acknowledge")),
+            "acknowledgements": list(Message.objects.filter(is_auto_reply=True).values_list("recipients", "delivery_status")),
+        }
+        return f"{rows}\n{worker.log()[-4000:] if worker else ''}"
+
+    return details
+
+
+def _everything_delivered() -> bool:
+    return (
+        not CallbackNotification.objects.filter(sent_at__isnull=True).exists()
+        and not SignalNotification.objects.filter(sent_at__isnull=True).exists()
+        and not InboundRaw.objects.filter(status=InboundStatus.PENDING).exists()
+        and Message.objects.filter(direction=Direction.OUTBOUND, is_auto_reply=True, delivery_status="sent").count() == 2
+    )
+
+
+def _assert_each_delivered_once(smtp_sink, backoffice_belastingen, belastingen) -> None:
+    time.sleep(2)  # a duplicate would arrive now
+    recipients = sorted(address for m in smtp_sink.messages for address in m["to"])
+    assert recipients == sorted([
+        backoffice_belastingen.email,  # the callback assignment
+        belastingen.email,  # the new signal
+        "piet@example.nl",  # acknowledgement of the webhook e-mail
+        "klaas@example.nl",  # acknowledgement of the e-mail the sweep processed
+    ])
+    assert CallbackNotification.objects.get().kind == CallbackNotificationKind.ASSIGNED
+    assert SignalNotification.objects.get().kind == SignalNotificationKind.NEW_SIGNAL
+    # Every stored e-mail became exactly one message in one new contact.
+    assert InboundRaw.objects.filter(status=InboundStatus.PROCESSED).count() == 2
+    assert sorted(Message.objects.filter(direction=Direction.INBOUND).values_list("subject", flat=True)) == ["Parkeervergunning", "Vraag over de afvalpas"]
+    assert Contact.objects.filter(messages__direction=Direction.INBOUND).distinct().count() == 2
+
+
+def test_work_during_a_redis_outage_is_saved_and_delivered_once_after_the_restart(
+    login, client, agent, belastingen, backoffice_belastingen, inbox_settings,
+    celery_broker, redis_server, smtp_sink, start_worker, caplog,
+):
+    worker = start_worker("w1", env=WORKER_ENV)  # a worker that lives through the outage
+    redis_server.stop()
+    caplog.set_level(logging.WARNING)
+
+    raw = _work_of_a_busy_minute(login, client, agent, belastingen, backoffice_belastingen)
+
+    # Saved, answered, and the failed hand-over to Redis logged; nothing was sent.
+    assert CallbackNotification.objects.get().sent_at is None
+    assert SignalNotification.objects.get().sent_at is None
+    assert InboundRaw.objects.get(pk=raw.pk).status == InboundStatus.PENDING
+    not_queued = [r for r in caplog.records if "not queued" in r.getMessage()]
+    assert len(not_queued) == 3, [r.getMessage() for r in caplog.records]  # assignment, signal, acknowledgement
+    assert smtp_sink.count() == 0
+
+    redis_server.start()  # empty: the queued work is gone with it
+    assert redis_server.queued() == 0
+    _sweep_through_the_worker(celery_broker, redis_server)
+    wait_until(_everything_delivered, timeout=90, message="the sweeps to deliver everything", details=_state(worker))
+    _assert_each_delivered_once(smtp_sink, backoffice_belastingen, belastingen)
+
+    # The next round of sweeps finds nothing to do.
+    _sweep_through_the_worker(celery_broker, redis_server)
+    wait_until(redis_server.idle, timeout=30, message="the second round to be done")
+    _assert_each_delivered_once(smtp_sink, backoffice_belastingen, belastingen)
+    assert worker.proc.poll() is None  # the worker reconnected by itself
+
+
+def test_queued_work_flushed_from_redis_is_delivered_once_by_the_sweeps(
+    login, client, agent, belastingen, backoffice_belastingen, inbox_settings,
+    celery_broker, redis_server, smtp_sink, start_worker,
+):
+    raw = _work_of_a_busy_minute(login, client, agent, belastingen, backoffice_belastingen)
+    assert redis_server.queued() == 3  # assignment, signal and acknowledgement tasks wait for a worker
+    redis_server.flushall()
+
+    worker = start_worker("w1", env=WORKER_ENV)
+    _sweep_through_the_worker(celery_broker, redis_server)
+    wait_until(_everything_delivered, timeout=90, message="the sweeps to deliver everything", details=_state(worker))
+    _assert_each_delivered_once(smtp_sink, backoffice_belastingen, belastingen)
+    assert InboundRaw.objects.get(pk=raw.pk).status == InboundStatus.PROCESSED
+
+    _sweep_through_the_worker(celery_broker, redis_server)
+    wait_until(redis_server.idle, timeout=30, message="the second round to be done")
+    _assert_each_delivered_once(smtp_sink, backoffice_belastingen, belastingen)
