@@ -32,7 +32,7 @@ class ProcessingLogFilter(django_filters.FilterSet):
         label=_("Customer number"), field_name="customer_ref", min_value=1,
         help_text=_("The resident's customer number (shown on the privacy page of the resident)."),
     )
-    user = django_filters.TypedChoiceFilter(label=_("Employee"), field_name="user_id", choices=staff_choices, coerce=int, empty_label=_("All employees"))
+    user = django_filters.ChoiceFilter(label=_("Employee"), field_name="user_id", choices=staff_choices, empty_label=_("All employees"))
     date_from = django_filters.DateFilter(label=_("From"), method="filter_from", widget=forms.DateInput(attrs={"type": "date"}))
     date_to = django_filters.DateFilter(label=_("Up to and including"), method="filter_to", widget=forms.DateInput(attrs={"type": "date"}))
     action = django_filters.ChoiceFilter(label=_("Action"), choices=LogAction.choices, empty_label=_("All actions"))
