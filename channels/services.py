@@ -263,6 +263,23 @@ def _subject_from(question: str) -> str:
 
 
 @transaction.atomic
+def contact_notes_save(*, user, contact: Contact, notes: str = "", question: str | None = None) -> Contact:
+    """Save the agent's notes (and question) on an open contact without closing it."""
+    if contact.status == ContactStatus.CLOSED:
+        raise DomainError(_("This contact is already closed."), code="closed")
+    update = []
+    if notes and notes != contact.notes:
+        contact.notes = notes
+        update.append("notes")
+    if question is not None and question != contact.question:
+        contact.question = question
+        update.append("question")
+    if update:
+        contact.save(update_fields=[*update, "updated_at"])
+    return contact
+
+
+@transaction.atomic
 def contact_register_call(
     *,
     user,

@@ -62,6 +62,7 @@ from .services import (
     contact_close,
     contact_customer_create,
     contact_customer_link,
+    contact_notes_save,
     contact_register_call,
     contact_reply,
     customer_merge,
@@ -369,6 +370,11 @@ def contact_reply_view(request, pk):
 def contact_close_view(request, pk):
     contact = access_contact(request.user, pk, kcc_only=True)
     form = CloseForm(request.POST)
+    if form.is_valid() and form.cleaned_data.get("outcome") == Outcome.CALLBACK and (url := callback_url(contact)):
+        # The callback form closes the contact and makes the callback request in one
+        # transaction; until then the contact stays open, with the agent's notes saved.
+        contact_notes_save(user=request.user, contact=contact, notes=form.cleaned_data["notes"], question=form.cleaned_data["question"])
+        return redirect(url)
     if form.is_valid():
         try:
             contact = contact_close(
