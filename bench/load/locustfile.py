@@ -7,7 +7,8 @@ think time between actions (KCC_LOAD_THINK, default "2,8" seconds), does one of:
        the agent types a question (2-4 per search, one per pause in typing), then often opens
        the best hit;
 * 30%  opening a contact (the agent's contact screen) or a customer (klantbeeld);
-* 15%  registering work: a phone call (form, caller search by phone number, POST) or a
+* 15%  registering work: a phone call (form, caller search by phone number — an htmx POST,
+       the number is personal data and stays out of URLs — and the registration POST) or a
        standalone callback request (form, colleague options for the chosen department, POST,
        the callback page it redirects to), always with the CSRF token and signed hidden
        fields taken from the page;
@@ -200,6 +201,20 @@ class KccAgent(HttpUser):
             r.success()
             return r
 
+    def htmx_post(self, url, data, name, *, current: str, target: str, trigger: str = "", contains: str | None = None):
+        """An htmx POST that answers with a fragment (200), e.g. a search whose text is personal
+        data and therefore never goes into a URL."""
+        headers = {**self._htmx(target=target, current=current, trigger=trigger), "Origin": self.origin, "Referer": self.origin + current}
+        with self.client.post(url, data=data, name=name, headers=headers, allow_redirects=False, catch_response=True) as r:
+            if r.status_code != 200:
+                r.failure(f"no response: {r.error!r}"[:300] if r.status_code == 0 else f"HTTP {r.status_code}")
+                return None
+            if contains and contains not in r.text:
+                r.failure(f"fragment lacks {contains!r}")
+                return None
+            r.success()
+            return r
+
     def pause(self, low: float, high: float):
         gevent.sleep(random.uniform(low, high))
 
@@ -261,15 +276,16 @@ class KccAgent(HttpUser):
     def register_call(self):
         page = self.get("/inbox/telefoon/", "call: form")
         form = find_form(page.text, action="/inbox/telefoon/") if page is not None else None
-        if form is None:
+        search = find_form(page.text, action="/inbox/telefoon/zoeken/") if page is not None else None
+        if form is None or search is None:
             return
         data = dict(form.fields)
         if self.customers and random.random() < 0.75:
             pk, phone = random.choice(self.customers)
             self.pause(1, 3)  # the agent types the number on the phone's display
-            found = self.get(
-                "/inbox/telefoon/zoeken/?" + urlencode({"q": phone}), "call: caller search",
-                headers=self._htmx(target="caller-results", current="/inbox/telefoon/", trigger="caller-search"),
+            found = self.htmx_post(
+                "/inbox/telefoon/zoeken/", {**search.fields, "q": phone}, "call: caller search (POST)",
+                current="/inbox/telefoon/", target="caller-results", trigger="caller-search", contains="kcc-caller-choices",
             )
             selected = CHECKED_CALLER.search(found.text) if found is not None else None
             data["customer"] = selected.group(1) if selected else ""
