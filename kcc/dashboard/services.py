@@ -293,12 +293,12 @@ def _lock_job() -> JobState:
     return JobState.objects.select_for_update().get(name=JOB_METRICS)
 
 
-def _insert_contact_facts(sql: str, params: tuple, now: datetime) -> int:
+def _insert_contact_facts(sql: str, params: tuple, now: datetime, *, large: bool) -> int:
     """Write the contact facts of a chunk. PostgreSQL never runs the SELECT of an INSERT ... SELECT
-    in parallel, but does for CREATE TABLE AS: stage the rows in a temporary table first, so the
-    scan and sort of a month of contacts use the parallel workers. Elsewhere (SQLite) insert
-    directly."""
-    if connection.vendor != "postgresql" or not STAGE_WITH_TEMP_TABLE:
+    in parallel, but does for CREATE TABLE AS: stage the rows of a `large` chunk (a rebuild's
+    month) in a temporary table first, so its scan and sort use the parallel workers. Small
+    chunks (the incremental job's week) and other databases (SQLite) insert directly."""
+    if connection.vendor != "postgresql" or not STAGE_WITH_TEMP_TABLE or not large:
         return _insert_select(ContactFact._meta.db_table, CONTACT_FACT_COLUMNS, sql, params, now)
     with connection.cursor() as cursor:
         cursor.execute("DROP TABLE IF EXISTS dashboard_contactfact_stage")
@@ -320,7 +320,7 @@ def contact_days_write(*, day_from: date, day_to: date, now: datetime) -> int:
         AgentRollup.objects.filter(day__gte=day_from, day__lte=day_to)._raw_delete(connection.alias)
         TransferFact.objects.filter(day__gte=day_from, day__lte=day_to)._raw_delete(connection.alias)
         sql, params = contact_facts_select(day_from, day_to)
-        written = _insert_contact_facts(sql, params, now)
+        written = _insert_contact_facts(sql, params, now, large=(day_to - day_from).days >= 14)
         tsql, tparams = _ordered_select(
             transfer_facts_queryset(day_from, day_to), ("k_day", "k_channel", "k_to", "k_cat", "k_correct"), ("transfers", "misroutes")
         )
@@ -363,13 +363,19 @@ def _span_ranges(day_from: date, day_to: date, max_len: int = CHUNK_DAYS) -> lis
     return ranges
 
 
+_callbacks_ready = False
+
+
 def _callbacks_available() -> bool:
-    """The callbacks app's tables exist (its migration ran). The dashboard reads it lazily."""
-    try:
-        from callbacks.models import CallbackRequest
-    except ImportError:
-        return False
-    return CallbackRequest._meta.db_table in connection.introspection.table_names()
+    """The callbacks app's tables exist (its migration ran). Checked until it is true once."""
+    global _callbacks_ready
+    if not _callbacks_ready:
+        try:
+            from callbacks.models import CallbackRequest
+        except ImportError:
+            return False
+        _callbacks_ready = CallbackRequest._meta.db_table in connection.introspection.table_names()
+    return _callbacks_ready
 
 
 # --- dirty days ------------------------------------------------------------------------------
