@@ -445,7 +445,7 @@ def callback_department_table(rows, names: dict, links: Links) -> Table:
 
 
 AGEING_LABELS = {
-    "later": gettext_lazy("Deadline after today"),
+    "future": gettext_lazy("Deadline after today"),
     "today": gettext_lazy("Deadline today"),
     "late_1_2": gettext_lazy("1-2 days past deadline"),
     "late_3_7": gettext_lazy("3-7 days past deadline"),
@@ -453,11 +453,17 @@ AGEING_LABELS = {
 }
 
 
-def ageing_table(ageing, links: Links, department_id: int) -> Table:
+# The drill-down lists take at most three years; open callbacks further away than this do not
+# occur (the daily sweep escalates them long before).
+OPEN_LOOKBACK = timedelta(days=1000)
+OPEN_LOOKAHEAD = timedelta(days=90)
+
+
+def ageing_table(ageing, links: Links, department_id: int, today: date) -> Table:
     body = []
     for key, n, first, last in ageing:
-        period = Period(first or date(2000, 1, 1), last or date(2100, 12, 31))
-        state = "pending" if key in ("later", "today") else "open_overdue"
+        period = Period(first or today - OPEN_LOOKBACK, last or today + OPEN_LOOKAHEAD)
+        state = "pending" if key in ("future", "today") else "open_overdue"
         body.append([Cell(str(AGEING_LABELS[key])), Cell(fmt_int(n), links.callbacks(state, period=period, department=department_id), True)])
     return Table("ageing", _("Open callbacks by deadline (now)"), [(_("Deadline"), False), (_("Open callbacks"), True)], body, links.export("ageing"))
 
@@ -675,7 +681,7 @@ def department_report(department, flt: FactFilter, period: Period, granularity: 
         ),
         count_tile("missed_transfers", cur_in["missed"], prev_in["missed"], links.transfers(correct_department=department.pk, misrouted=True)),
         callback_tile(cb_cur, cb_prev, links),
-        Tile(_defn("open_overdue"), fmt_int(open_overdue), links.callbacks("open_overdue", period=Period(date(2000, 1, 1), today - timedelta(days=1)))),
+        Tile(_defn("open_overdue"), fmt_int(open_overdue), links.callbacks("open_overdue", period=Period(today - OPEN_LOOKBACK, today - timedelta(days=1)))),
     ]
     fcr = contact_tiles(contacts_cur, contacts_prev, links)[0]
     fcr.detail = _("%(n)s of %(base)s contacts about %(dep)s") % {"n": fmt_int(contacts_cur.fcr), "base": fmt_int(contacts_cur.base), "dep": department.name}
@@ -695,5 +701,5 @@ def department_report(department, flt: FactFilter, period: Period, granularity: 
         [r for r in matrix if r["correct_department"] == department.pk and r["to_department"] != department.pk], names, links, key="misroutes_missed",
         caption=_("Transfers that should have come to %(dep)s, by reason and where they went") % {"dep": department.name},
     ))
-    report.tables.append(ageing_table(ageing, links, department.pk))
+    report.tables.append(ageing_table(ageing, links, department.pk, today))
     return report

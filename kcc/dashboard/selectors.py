@@ -308,7 +308,7 @@ def callback_trend(flt: FactFilter, period: Period, granularity: str, today: dat
 
 # Ageing of the open callback requests, by how far their deadline is from today.
 AGEING_BUCKETS = (
-    ("later", 1, None),  # deadline after today
+    ("future", 1, None),  # deadline after today
     ("today", 0, 0),
     ("late_1_2", -2, -1),
     ("late_3_7", -7, -3),

@@ -84,4 +84,4 @@ def test_ageing_of_open_callbacks_by_deadline(clock, belastingen, burgerzaken):
     CallbackFactory(target_department=belastingen, deadline=TODAY - timedelta(days=1), done=True, closed_at=NOW)
     services.metrics_rebuild()
     ageing = {key: n for key, n, _first, _last in callback_ageing(FactFilter(scope=ALL.scope, department=belastingen.pk), TODAY)}
-    assert ageing == {"later": 2, "today": 1, "late_1_2": 3, "late_3_7": 1, "late_8_plus": 2}
+    assert ageing == {"future": 2, "today": 1, "late_1_2": 3, "late_3_7": 1, "late_8_plus": 2}

@@ -408,3 +408,21 @@ def test_printable_monthly_report(dataset, login, teamlead):
 def test_monthly_report_defaults_to_last_month(dataset, login, teamlead):
     html = login(teamlead).get(reverse("dashboard:report")).content.decode()
     assert "februari 2026" in html
+
+
+def test_open_callback_figures_of_the_department_view_link_to_their_callbacks(clock, login, manager_belastingen, belastingen):
+    CallbackFactory(target_department=belastingen, deadline=date(2026, 3, 2))  # 18 days past
+    CallbackFactory(target_department=belastingen, deadline=date(2026, 3, 19))  # 1 day past
+    CallbackFactory(target_department=belastingen, deadline=date(2026, 4, 20))  # later
+    services.metrics_rebuild()
+    client = login(manager_belastingen)
+    html = client.get(reverse("dashboard:department", args=[belastingen.pk]), PERIOD).content.decode()
+    assert tiles(html)["open_overdue"] == "2"
+    href = re.search(r'data-testid="tile-open_overdue".*?kcc-dash-tile__value"><a class="utrecht-link" href="([^"]+)"', html, re.S).group(1)
+    listing = client.get(href.replace("&amp;", "&"))
+    assert listing.status_code == 200
+    assert 'data-testid="drilldown-count">2 terugbelverzoeken' in listing.content.decode()
+    ageing = re.search(r'data-testid="table-ageing">(.*?)</table>', html, re.S).group(1)
+    for link, count in re.findall(r'href="([^"]+)">(\d+)</a>', ageing):
+        listing = client.get(link.replace("&amp;", "&")).content.decode()
+        assert f'data-testid="drilldown-count">{count} terugbelverzoek' in listing
