@@ -298,7 +298,7 @@ class Links:
         if reason:
             pairs.append(("reason", reason))
         if to_department is None and correct_department is None and self.flt.department is not None:
-            pairs.append(("department", self.flt.department))
+            pairs.append(("department", self.flt.department))  # the contacts' topic department
         return f"{self._transfers}?{_query(pairs)}"
 
     def callbacks(self, state: str, *, period: Period | None = None, department=None) -> str:

@@ -401,12 +401,19 @@ def contact_drilldown(
 
 def transfer_drilldown(
     *, scope: DashboardScope, period: Period, to_department: str = "", correct_department: str = "", reason_category: str = "",
-    misrouted: bool = False, channel: str = "",
+    misrouted: bool = False, channel: str = "", topic_department: str = "",
 ):
-    """The transfers behind the transfer figures and the misroute matrix."""
+    """The transfers behind the transfer figures and the misroute matrix. `topic_department`
+    selects by the contact's topic department (the KCC view's department filter), the others by
+    where the transfer went and where it should have gone (the department view, the matrix)."""
     qs = Transfer.objects.filter(started_between(period.start, period.end, prefix="contact__"), base_q("contact__"))
     if not scope.all_departments:
-        qs = qs.filter(Q(to_department__in=scope.department_ids) | Q(correct_department__in=scope.department_ids, not_for_us_at__isnull=False))
+        deps = scope.department_ids
+        qs = qs.filter(
+            Q(to_department__in=deps) | Q(correct_department__in=deps, not_for_us_at__isnull=False) | Q(contact__topic_department__in=deps)
+        )
+    if topic_department:
+        qs = qs.filter(contact__topic_department=topic_department)
     if to_department:
         qs = qs.filter(to_department=to_department)
     if correct_department:

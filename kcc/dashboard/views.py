@@ -340,6 +340,7 @@ def transfers(request):
     for key in ("to_department", "correct_department"):
         if data.get(key) is not None:
             scope.check_department(data[key])
+    # `department` is the contact's topic department, as everywhere on the dashboard.
     department = data.get("department") or ""
     if department:
         scope.check_department(department)
@@ -347,7 +348,7 @@ def transfers(request):
     if reason and reason not in ReasonCategory.values:
         raise Http404
     qs = selectors.transfer_drilldown(
-        scope=scope, period=form.period, to_department=data.get("to_department") or department or "",
+        scope=scope, period=form.period, to_department=data.get("to_department") or "", topic_department=department,
         correct_department=data.get("correct_department") or "", reason_category=reason, misrouted=bool(data.get("misrouted")),
         channel=data.get("channel") or "",
     )
@@ -379,7 +380,8 @@ def transfers(request):
     context = {
         "form": form, "page": page, "rows": [row(t) for t in page.object_list], "links": _page_links(request, page),
         "period_label": period_label(form.period), "link_contacts": scope.kcc_role,
-        "to_label": names.get(data.get("to_department")) or (names.get(int(department)) if department else ""),
+        "to_label": names.get(data.get("to_department"), ""),
+        "department_label": names.get(int(department), "") if department else "",
         "correct_label": names.get(data.get("correct_department"), ""),
         "reason_label": ReasonCategory(reason).label if reason else "", "misrouted": data.get("misrouted"),
         "channel_label": channel_label(data["channel"]) if data.get("channel") else "",

@@ -426,3 +426,16 @@ def test_open_callback_figures_of_the_department_view_link_to_their_callbacks(cl
     for link, count in re.findall(r'href="([^"]+)">(\d+)</a>', ageing):
         listing = client.get(link.replace("&amp;", "&")).content.decode()
         assert f'data-testid="drilldown-count">{count} terugbelverzoek' in listing
+
+
+def test_transfer_figures_filtered_by_department_list_the_same_transfers(dataset, login, teamlead, belastingen, burgerzaken):
+    moved = ContactFactory(started_at=local(2026, 3, 11, 9, 0), outcome=Outcome.TRANSFERRED, topic_department=burgerzaken)
+    TransferFactory(contact=moved, to_department=belastingen, reason="Klacht", not_for_us_at=NOW, correct_department=burgerzaken)
+    services.metrics_rebuild()
+    client = login(teamlead)
+    html = client.get(reverse("dashboard:index"), {**PERIOD, "department": burgerzaken.pk}).content.decode()
+    assert "1 van 1 doorverbindingen" in html  # the misroute tile: transfers of contacts about Burgerzaken
+    href = re.search(r'data-testid="tile-misroute_rate".*?kcc-dash-tile__value"><a class="utrecht-link" href="([^"]+)"', html, re.S).group(1)
+    listing = client.get(href.replace("&amp;", "&")).content.decode()
+    assert re.search(r'data-testid="drilldown-count">1 doorverbinding\s', listing)
+    assert f"#{moved.pk}" in listing
