@@ -15,10 +15,12 @@ from .constants import MAX_DAILY_POINTS, MAX_PERIOD_DAYS, METRICS_TZ, Granularit
 
 @dataclass(frozen=True)
 class Period:
-    """A range of local days, both ends included."""
+    """A range of local days, both ends included. `compare_from` sets where the previous period
+    starts when it is not simply of equal length (a calendar month against the month before)."""
 
     start: date
     end: date
+    compare_from: date | None = None
 
     @property
     def days(self) -> int:
@@ -26,7 +28,9 @@ class Period:
 
     @property
     def previous(self) -> "Period":
-        """The period of equal length just before this one."""
+        """The period just before this one: of equal length, or from `compare_from`."""
+        if self.compare_from is not None:
+            return Period(self.compare_from, self.start - timedelta(days=1))
         return Period(self.start - timedelta(days=self.days), self.start - timedelta(days=1))
 
     def query(self) -> dict:
@@ -212,6 +216,7 @@ class MonthForm(UtrechtFormMixin, forms.Form):
 
     @property
     def period(self) -> Period:
+        """The calendar month, compared with the calendar month before it."""
         start = self.cleaned_data["month"]
         end = (start.replace(day=28) + timedelta(days=4)).replace(day=1) - timedelta(days=1)
-        return Period(start, end)
+        return Period(start, end, compare_from=(start - timedelta(days=1)).replace(day=1))

@@ -464,8 +464,10 @@ def monthly_report(request):
     if request.GET.get("export"):
         return _export(report, request.GET["export"])
     names = selectors.department_names()
+    display = MonthForm({"month": f"{period.start:%Y-%m}", "department": department})
+    display.is_valid()
     context.update({
-        "report": report, "period": period, "period_label": period_label(period), "previous_label": period_label(period.previous),
+        "form": display, "report": report, "period": period, "period_label": period_label(period), "previous_label": period_label(period.previous),
         "month_label": f"{period.start:%Y-%m}", "department_label": names.get(int(department)) if department else "",
         "generated_at": timezone.localtime(timezone.now(), METRICS_TZ), "fcr_target": settings.KCC_FCR_TARGET,
         "prev_month": (period.start - timedelta(days=1)).strftime("%Y-%m"),

@@ -402,12 +402,16 @@ def test_printable_monthly_report(dataset, login, teamlead):
     key = {r[0]: r[1:] for r in table_rows(html, "key")}
     assert key["Eerstelijnsafhandeling (FCR)"][0] == "57,1%"
     assert "<canvas" not in html
+    assert "1 februari – 28 februari 2026" in html  # compared with the previous calendar month
+    assert 'value="2026-03"' in html
+    assert key["Eerstelijnsafhandeling (FCR)"][1] == "100,0%"  # February: 2 of 2
     assert login(teamlead).get(reverse("dashboard:report"), {"month": "maart"}).status_code == 422
 
 
 def test_monthly_report_defaults_to_last_month(dataset, login, teamlead):
     html = login(teamlead).get(reverse("dashboard:report")).content.decode()
-    assert "februari 2026" in html
+    assert "Maandrapport KCC: februari 2026" in html
+    assert 'value="2026-02"' in html
 
 
 def test_open_callback_figures_of_the_department_view_link_to_their_callbacks(clock, login, manager_belastingen, belastingen):
