@@ -168,6 +168,14 @@ class DrilldownForm(UtrechtFormMixin, forms.Form):
     department = forms.CharField(required=False, widget=forms.HiddenInput)
     agent = forms.IntegerField(required=False, widget=forms.HiddenInput)
 
+    def __init__(self, data=None, *args, **kwargs):
+        # Without dates the list covers the last 30 days: show those dates in the fields.
+        if data is not None and not (data.get("date_from") or data.get("date_to")):
+            data = data.copy()
+            data["date_to"] = today().isoformat()
+            data["date_from"] = (today() - timedelta(days=29)).isoformat()
+        super().__init__(data, *args, **kwargs)
+
     def clean(self):
         data = super().clean()
         end = data.get("date_to") or today()
