@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """Profile the pages of the load scenario one by one, without concurrency: server time (Django's
-test client: middleware, session, view, template; no network), query count and the time spent
-in SQL, per page type. Shows which requests are intrinsically expensive, as opposed to slow
+test client: middleware, session, view, template; no network), the CPU time of the Python
+process (what a gunicorn worker spends, independent of how busy the machine is), query count
+and the time spent in SQL, per page type. Shows which requests are intrinsically expensive, as opposed to slow
 because the machine is busy.
 
     .venv/bin/python bench/load/profile_pages.py [--requests 30]
@@ -84,8 +85,8 @@ def main() -> int:
         ("inbox: poll (200)", lambda: ("/inbox/?", {**htmx, "HTTP_X_KCC_BACKGROUND": "1"})),
     ]
     print(f"{args.requests} requests per page, one at a time, as user 'agent'\n")
-    print("| page | p50 ms | p95 ms | queries | SQL ms (median) | slowest query ms |")
-    print("|---|---:|---:|---:|---:|---:|")
+    print("| page | p50 ms | p95 ms | Python CPU p50 ms | queries | SQL ms (median) | slowest query ms |")
+    print("|---|---:|---:|---:|---:|---:|---:|")
     for name, make in pages:
         def fetch(url, headers):
             if "data" in headers:
@@ -96,19 +97,20 @@ def main() -> int:
         for _ in range(3):
             url, headers = make()
             assert fetch(url, headers).status_code == 200, url
-        times, counts, sql_times, slowest = [], [], [], []
+        times, cpu, counts, sql_times, slowest = [], [], [], [], []
         for _ in range(args.requests):
             url, headers = make()
             with CaptureQueriesContext(connection) as ctx:
-                t0 = time.perf_counter()
+                t0, c0 = time.perf_counter(), time.process_time()
                 response = fetch(url, headers)
                 times.append((time.perf_counter() - t0) * 1000)
+                cpu.append((time.process_time() - c0) * 1000)
             assert response.status_code == 200, (url, response.status_code)
             q = [float(x["time"]) * 1000 for x in ctx.captured_queries]
             counts.append(len(q))
             sql_times.append(sum(q))
             slowest.append(max(q) if q else 0)
-        print(f"| {name} | {pct(times, 50):.0f} | {pct(times, 95):.0f} | {statistics.median(counts):.0f} | "
+        print(f"| {name} | {pct(times, 50):.0f} | {pct(times, 95):.0f} | {pct(cpu, 50):.0f} | {statistics.median(counts):.0f} | "
               f"{statistics.median(sql_times):.0f} | {max(slowest):.0f} |")
     return 0
 
