@@ -294,11 +294,15 @@ def build(defaults: dict) -> dict:
     redis_url = cfg["REDIS_URL"]
     s["KCC_REDIS_URL"] = redis_url
     if redis_url:
-        s["CACHES"] = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": redis_url}}
+        # A Redis that stops answering (paused VM, network partition) must cost a request a
+        # few seconds, not hang it and every web worker after it: redis-py waits forever by
+        # default (docs/faults.md; tests/faults/test_redis_outage.py).
+        redis_timeouts = {"socket_connect_timeout": 2, "socket_timeout": 3}
+        s["CACHES"] = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": redis_url, "OPTIONS": redis_timeouts}}
         s["CELERY_BROKER_URL"] = redis_url
         # Longer than any task's time limit, countdown or retry back-off (asserted in
         # tests/core/test_celery_config.py), or Redis would hand a running task to a second worker.
-        s["CELERY_BROKER_TRANSPORT_OPTIONS"] = {"visibility_timeout": cfg["CELERY_VISIBILITY_TIMEOUT"]}
+        s["CELERY_BROKER_TRANSPORT_OPTIONS"] = {"visibility_timeout": cfg["CELERY_VISIBILITY_TIMEOUT"], **redis_timeouts}
     else:
         fs = Path(cfg["CELERY_FS_DIR"])
         s["CACHES"] = {"default": {"BACKEND": "django.core.cache.backends.filebased.FileBasedCache", "LOCATION": str(VAR_DIR / "cache")}}

@@ -86,9 +86,18 @@ class RedisServer:
         log.close()
         wait_until(self.is_up, timeout=15, message=f"redis-server on port {self.port}")
 
+    def pause(self) -> None:
+        """SIGSTOP: the kernel still accepts connections, but nothing answers (a paused VM,
+        a stalled fork, a network partition without resets)."""
+        self.proc.send_signal(signal.SIGSTOP)
+
+    def resume(self) -> None:
+        self.proc.send_signal(signal.SIGCONT)
+
     def stop(self) -> None:
         if self.proc is None:
             return
+        self.resume()
         self.proc.terminate()
         try:
             self.proc.wait(timeout=15)
@@ -132,10 +141,9 @@ def redis_server():
 
 
 def _reset_broker_pools(app) -> None:
-    """Forget pooled broker connections, so the next publish connects to the configured URL."""
-    if app._pool is not None:
-        app._pool.force_close_all()
-        app._pool = None
+    """Forget the app's broker pools, so the next publish uses the configured URL. (The pools
+    live on in kombu's registry, keyed by URL, for whoever uses that URL next: never close them.)"""
+    app._pool = None
     app.amqp._producer_pool = None
 
 

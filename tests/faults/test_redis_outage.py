@@ -8,10 +8,12 @@ e-mail into exactly one message.
 """
 
 import logging
+import threading
 import time
 from datetime import timedelta
 
 import pytest
+from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 
@@ -30,6 +32,7 @@ from .conftest import wait_until
 pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True)]
 
 WORKER_ENV = {"KCC_EMAIL_ACKNOWLEDGE": "true"}  # as inbox_settings, for the worker process
+HUNG_REDIS_BUDGET = 20  # seconds a request may wait for a Redis that does not answer
 SWEEPS = ("callbacks.notification_send_pending", "signals.ack_sweep", "channels.inbound_process_pending")
 
 
@@ -161,3 +164,34 @@ def test_queued_work_flushed_from_redis_is_delivered_once_by_the_sweeps(
     _sweep_through_the_worker(celery_broker, redis_server)
     wait_until(redis_server.idle, timeout=30, message="the second round to be done")
     _assert_each_delivered_once(smtp_sink, backoffice_belastingen, belastingen)
+
+
+def test_a_hung_redis_costs_a_request_seconds_not_forever(login, agent, belastingen, backoffice_belastingen, celery_broker, redis_server):
+    """Redis accepts connections but never answers. Without socket timeouts every request
+    that queues an e-mail would hang, and soon every web worker with it."""
+    client = login(agent)
+    outcome = {}
+
+    def make_callback_request():
+        started = time.monotonic()
+        try:
+            outcome["status"] = client.post(reverse("callbacks:create"), {
+                "caller_name": "Mevrouw de Wit", "phone": "020 123 4567", "question": "Wil bezwaar maken",
+                "target_department": belastingen.pk, "assigned_to": backoffice_belastingen.pk, "priority": "normal", "time_window": "anytime",
+            }).status_code
+        finally:
+            outcome["seconds"] = time.monotonic() - started
+            connection.close()
+
+    redis_server.pause()
+    request = threading.Thread(target=make_callback_request)
+    try:
+        request.start()
+        request.join(timeout=HUNG_REDIS_BUDGET)
+        answered_in_time = not request.is_alive()
+    finally:
+        redis_server.resume()
+        request.join(timeout=60)
+    assert answered_in_time, f"the request hung for more than {HUNG_REDIS_BUDGET} s on a hung Redis"
+    assert outcome["status"] == 302
+    assert CallbackNotification.objects.get().sent_at is None  # waits in the outbox for the sweep
