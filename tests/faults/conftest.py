@@ -228,6 +228,28 @@ class Worker:
                 pass
 
 
+def _celery_env(redis_server, smtp_sink, *, visibility_timeout: int, env: dict | None) -> dict:
+    return {
+        **os.environ,
+        **(env or {}),
+        "DJANGO_SETTINGS_MODULE": "tests.faults.worker_settings",
+        "DATABASE_URL": subprocess_database_url(),
+        "REDIS_URL": redis_server.url,
+        "EMAIL_URL": f"smtp://127.0.0.1:{smtp_sink.port}",
+        "KCC_CELERY_VISIBILITY_TIMEOUT": str(visibility_timeout),
+    }
+
+
+def _spawn(name: str, args: list[str], env: dict, log_path: Path) -> Worker:
+    with open(log_path, "wb") as log:
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "celery", "-A", "kcc", *args],
+            env=env, cwd=settings.BASE_DIR, stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+    return Worker(name=name, proc=proc, log_path=log_path)
+
+
 @pytest.fixture
 def start_worker(redis_server, smtp_sink, tmp_path):
     """start_worker(name, visibility_timeout=4, pool="prefork", env={}): a real `celery worker`
@@ -236,26 +258,11 @@ def start_worker(redis_server, smtp_sink, tmp_path):
     workers: list[Worker] = []
 
     def _start(name: str = "w1", *, visibility_timeout: int = 4, pool: str = "prefork", env: dict | None = None, wait: bool = True) -> Worker:
-        env = {
-            **os.environ,
-            **(env or {}),
-            "DJANGO_SETTINGS_MODULE": "tests.faults.worker_settings",
-            "DATABASE_URL": subprocess_database_url(),
-            "REDIS_URL": redis_server.url,
-            "EMAIL_URL": f"smtp://127.0.0.1:{smtp_sink.port}",
-            "KCC_CELERY_VISIBILITY_TIMEOUT": str(visibility_timeout),
-        }
-        log_path = tmp_path / f"worker-{name}.log"
-        with open(log_path, "wb") as log:
-            proc = subprocess.Popen(
-                [
-                    sys.executable, "-m", "celery", "-A", "kcc", "worker", f"--pool={pool}", "--concurrency=1",
-                    "--loglevel=INFO", "--without-gossip", "--without-mingle", "--without-heartbeat", "-n", f"{name}@faults",
-                ],
-                env=env, cwd=settings.BASE_DIR, stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT,
-                start_new_session=True,
-            )
-        worker = Worker(name=name, proc=proc, log_path=log_path)
+        args = [
+            "worker", f"--pool={pool}", "--concurrency=1", "--loglevel=INFO", "--without-gossip", "--without-mingle",
+            "--without-heartbeat", "-n", f"{name}@faults",
+        ]
+        worker = _spawn(name, args, _celery_env(redis_server, smtp_sink, visibility_timeout=visibility_timeout, env=env), tmp_path / f"worker-{name}.log")
         workers.append(worker)
         if wait:
             worker.wait_ready()
@@ -264,3 +271,22 @@ def start_worker(redis_server, smtp_sink, tmp_path):
     yield _start
     for worker in workers:
         worker.stop()
+
+
+@pytest.fixture
+def start_beat(redis_server, smtp_sink, tmp_path):
+    """start_beat(env={}): a real `celery beat` process publishing the schedule of
+    kcc/settings/beat.py to our Redis (its schedule file in the test's temporary folder)."""
+    beats: list[Worker] = []
+
+    def _start(*, env: dict | None = None) -> Worker:
+        args = ["beat", "--loglevel=INFO", f"--schedule={tmp_path / 'celerybeat-schedule'}"]
+        beat = _spawn("beat", args, _celery_env(redis_server, smtp_sink, visibility_timeout=4, env=env), tmp_path / "beat.log")
+        beats.append(beat)
+        wait_until(lambda: "beat: Starting" in beat.log() or beat.proc.poll() is not None, timeout=60, message="beat to start")
+        assert beat.proc.poll() is None, beat.log()
+        return beat
+
+    yield _start
+    for beat in beats:
+        beat.stop()

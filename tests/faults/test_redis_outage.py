@@ -195,3 +195,27 @@ def test_a_hung_redis_costs_a_request_seconds_not_forever(login, agent, belastin
     assert answered_in_time, f"the request hung for more than {HUNG_REDIS_BUDGET} s on a hung Redis"
     assert outcome["status"] == 302
     assert CallbackNotification.objects.get().sent_at is None  # waits in the outbox for the sweep
+
+
+def test_beat_and_worker_carry_on_by_themselves_after_a_redis_restart(redis_server, start_worker, start_beat):
+    """The sweeps above only help if beat still sends them after the outage: beat and the
+    worker must survive Redis going away and reconnect without a restart of their own."""
+    from kcc.dashboard.models import JobState
+
+    every_second = {"KCC_METRICS_INTERVAL_SECONDS": "1"}  # dashboard.metrics_refresh, by beat
+    worker = start_worker("w1", env=every_second)
+    beat = start_beat(env=every_second)
+
+    def ran_since(moment):
+        return lambda: JobState.objects.filter(last_success_at__gt=moment).exists()
+
+    def logs():
+        return f"--- beat\n{beat.log()[-3000:]}\n--- worker\n{worker.log()[-3000:]}"
+
+    wait_until(ran_since(timezone.now()), timeout=60, message="a scheduled run before the outage", details=logs)
+    redis_server.stop()
+    time.sleep(5)  # beat's sends fail meanwhile; the worker keeps trying to reconnect
+    restarted = timezone.now()
+    redis_server.start()
+    wait_until(ran_since(restarted), timeout=90, message="a scheduled run after the restart", details=logs)
+    assert beat.proc.poll() is None and worker.proc.poll() is None
