@@ -11,7 +11,7 @@ import urllib.parse
 import urllib.request
 
 PASSWORD = "Welkom-bij-het-KCC-2026"
-ROLES = ["agent", "teamleider", "backoffice", "manager", "redacteur", "beheerder"]
+ROLES = ["agent", "teamleider", "backoffice", "manager", "redacteur", "beheerder", "privacy"]
 
 
 class NavParser(html.parser.HTMLParser):
