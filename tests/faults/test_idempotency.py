@@ -252,3 +252,30 @@ def test_no_acknowledgements_are_swept_when_they_are_switched_off(lost_acknowled
     settings.KCC_EMAIL_ACKNOWLEDGE = False
     assert acknowledgement_send_missed() == 0
     assert outbox.outbox == []
+
+
+# --- SMTP down ---------------------------------------------------------------------------
+
+
+class RefusingBackend(EmailBackend):
+    def send_messages(self, messages):
+        raise ConnectionRefusedError("smtp down")
+
+
+@pytest.mark.django_db
+def test_callback_mail_during_an_smtp_outage_waits_in_the_outbox_and_is_sent_once_afterwards(belastingen, settings):
+    from callbacks.tasks import notification_send_pending_task, notification_send_task
+
+    [notification] = _callback_outbox(belastingen, 1)
+    settings.EMAIL_BACKEND = "tests.faults.test_idempotency.RefusingBackend"
+    notification_send_task.delay(notification.pk)
+    notification_send_pending_task.delay()
+    notification.refresh_from_db()
+    assert notification.sent_at is None and "smtp down" in notification.error
+
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    notification_send_pending_task.delay()
+    notification_send_pending_task.delay()
+    notification.refresh_from_db()
+    assert notification.sent_at is not None and notification.error == ""
+    assert [m.subject for m in outbox.outbox] == ["Overzicht 0"]
