@@ -59,6 +59,9 @@ BEAT_SCHEDULE: dict = {
     # Signals: acknowledgement reminders and escalations (and retries of failed e-mails),
     # hourly during office hours on weekdays. Idempotent: running it twice sends nothing twice.
     "signals-ack-sweep": {"task": "signals.ack_sweep", "schedule": crontab(minute=5, hour="7-18", day_of_week="mon-fri")},
+    # Signals: e-mails whose queued job was lost (Redis down or flushed) go out within minutes,
+    # not at the next hourly sweep. Idempotent outbox: nothing is sent twice.
+    "signals-notifications-deliver": {"task": "signals.notifications_deliver", "schedule": 600.0},
     # Privacy: nightly retention (a destruction list for approval, or the deletion itself with
     # KCC_RETENTION_MODE=delete). Idempotent: a second run the same night changes nothing.
     "privacy-retention-nightly": {"task": "privacy.retention_nightly", "schedule": crontab(hour=2, minute=30)},
