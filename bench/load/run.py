@@ -269,11 +269,14 @@ def pct(values: list[float], p: float) -> float:
     return values[f] + (values[c] - values[f]) * (k - f)
 
 
-def stats_table(samples: list, start: float, end: float, *, title: str) -> tuple[str, dict]:
+def stats_table(samples: list, start: float, end: float, *, title: str, sent_after_start: bool = False) -> tuple[str, dict]:
+    """Per request type and in total. Samples are stamped when the answer arrived; with
+    `sent_after_start` only requests sent after `start` count (not the stragglers of before)."""
     seconds = max(end - start, 1e-9)
     by_name: dict[str, list] = defaultdict(list)
     for t, name, ms, failed in samples:
-        if start <= t <= end:
+        began = t - ms / 1000 if sent_after_start else t
+        if start <= began and t <= end:
             by_name[name].append((ms, failed))
     rows = []
 
@@ -375,7 +378,10 @@ def main() -> int:
     parser.add_argument("--skip-seed", action="store_true", help="use database kcc_load as it is (only migrate)")
     parser.add_argument("--fresh", action="store_true", help="drop and recreate database kcc_load first")
     parser.add_argument("--target-p95", type=float, default=300.0)
+    parser.add_argument("--report", metavar="DIR", type=Path, help="only render the summary of a finished run again (var/load/<timestamp>)")
     args = parser.parse_args()
+    if args.report:
+        return rereport(args.report, args.target_p95)
     if args.duration <= 0:
         parser.error("--duration must be positive")
 
@@ -450,6 +456,40 @@ def main() -> int:
     finally:
         stop_all()
 
+    header = [
+        f"# Load test {results.name}", "",
+        f"{args.users} agents (spawn rate {args.spawn_rate}/s), {args.duration} s, think time {args.think} s; "
+        f"gunicorn gthread {args.workers} workers x {args.threads} threads, Celery worker (concurrency {args.celery_concurrency})"
+        + ("" if args.no_beat else " and beat") + ", kcc.settings.prod, PostgreSQL + Redis on 127.0.0.1.",
+        "Volume: " + ", ".join(f"{k} {v:,}" for k, v in counts.items()) + ".",
+        "", *cpu_lines(cpu, os.getloadavg(), results), "",
+    ]
+    (results / "meta.json").write_text(json.dumps({"users": args.users, "header": header}))
+    return report(results, users=args.users, header=header, target_p95=args.target_p95)
+
+
+def cpu_lines(cpu: dict, load: tuple, results: Path) -> list[str]:
+    busy, wall, groups = cpu["busy"], cpu["total"], dict(cpu["groups"])
+    server_cpu = sum(v for k, v in groups.items() if k != "locust")
+    try:
+        requests = len(json.loads((results / "samples.json").read_text())["samples"])
+    except (OSError, ValueError, KeyError):
+        requests = 0
+    # Everything else on the machine (other users' processes) competes for the same cores.
+    per_core = wall / (os.cpu_count() or 1)
+    groups["everything else"] = max(0.0, busy - sum(groups.values()))
+    return [
+        f"CPU: {100 * busy / wall:.0f}% of {os.cpu_count()} cores busy during the run (load average at the end "
+        f"{load[0]:.1f} / {load[1]:.1f} / {load[2]:.1f}). Cores used on average: "
+        + ", ".join(f"{k} {v / per_core:.2f}" for k, v in sorted(groups.items(), key=lambda kv: -kv[1]) if v / per_core >= 0.01)
+        + ".",
+        f"Server CPU (gunicorn, Celery, PostgreSQL backends of {DB_NAME}) per request, whole run: "
+        f"{1000 * server_cpu / max(requests, 1):.1f} ms (logins included: each costs the password hash).",
+    ]
+
+
+def report(results: Path, *, users: int, header: list[str], target_p95: float) -> int:
+    """The tables of summary.md from samples.json and access.log; exit status by the target."""
     samples_file = results / "samples.json"
     if not samples_file.exists():
         print(f"no samples written; see {results}/locust.log", file=sys.stderr)
@@ -458,44 +498,36 @@ def main() -> int:
     samples, marks = data["samples"], data["marks"]
     t_start, t_stop = marks.get("test_start", samples[0][0]), marks.get("test_stop", samples[-1][0])
     logins = sorted(t for t, name, _, failed in samples if name == "login: submit" and not failed)
-    steady_from = logins[-1] if len(logins) >= args.users else marks.get("spawning_complete", t_start)
-
-    load = os.getloadavg()
-    busy, wall, groups = cpu["busy"], cpu["total"], dict(cpu["groups"])
-    server_cpu = sum(v for k, v in groups.items() if k != "locust")
+    steady_from = logins[-1] if len(logins) >= users else marks.get("spawning_complete", t_start)
     whole, _ = stats_table(samples, t_start, t_stop, title="Whole run, ramp-up and logins included")
-    steady, totals = stats_table(samples, steady_from, t_stop, title="Steady state: every agent logged in")
-    # Everything else on the machine (other users' processes) competes for the same cores.
-    per_core = wall / (os.cpu_count() or 1)
-    groups["everything else"] = max(0.0, busy - sum(groups.values()))
-    cpu_lines = [
-        f"CPU: {100 * busy / wall:.0f}% of {os.cpu_count()} cores busy during the run (load average at the end "
-        f"{load[0]:.1f} / {load[1]:.1f} / {load[2]:.1f}). Cores used on average: "
-        + ", ".join(f"{k} {v / per_core:.2f}" for k, v in sorted(groups.items(), key=lambda kv: -kv[1]) if v / per_core >= 0.01)
-        + ".",
-        f"Server CPU (gunicorn, Celery, PostgreSQL backends of {DB_NAME}) per request, whole run: "
-        f"{1000 * server_cpu / max(len(samples), 1):.1f} ms (logins included: each costs the password hash).",
-    ]
-    header = [
-        f"# Load test {results.name}", "",
-        f"{args.users} agents (spawn rate {args.spawn_rate}/s), {args.duration} s, think time {args.think} s; "
-        f"gunicorn gthread {args.workers} workers x {args.threads} threads, Celery worker (concurrency {args.celery_concurrency})"
-        + ("" if args.no_beat else " and beat") + ", kcc.settings.prod, PostgreSQL + Redis on 127.0.0.1.",
-        "Volume: " + ", ".join(f"{k} {v:,}" for k, v in counts.items()) + ".",
-        "", *cpu_lines, "",
-    ]
+    steady, totals = stats_table(
+        samples, steady_from, t_stop, title="Steady state: requests sent after the last agent had logged in", sent_after_start=True,
+    )
     server = server_table(results / "access.log")
     text = "\n".join([*header, steady, "", whole, "", "Server time per route (gunicorn access log, whole run):", "", server, ""])
     (results / "summary.md").write_text(text)
     print()
     print(text)
     work = totals["work"]
-    ok = work["p95"] < args.target_p95 and totals["all"]["errors"] == 0
+    ok = work["p95"] < target_p95 and totals["all"]["errors"] == 0
     verdict = "MET" if ok else "MISSED"
-    print(f"Target (steady-state work mix p95 < {args.target_p95:.0f} ms, no errors): {verdict} "
+    print(f"Target (steady-state work mix p95 < {target_p95:.0f} ms, no errors): {verdict} "
           f"(p95 {work['p95']:.0f} ms, p99 {work['p99']:.0f} ms, {work['rps']:.1f} req/s, errors {totals['all']['errors']})")
     print(f"Results: {results}")
     return 0 if ok else 1
+
+
+def rereport(results: Path, target_p95: float) -> int:
+    """Render summary.md again from a finished run's files (e.g. after a change to the report)."""
+    meta = results / "meta.json"
+    if meta.exists():
+        info = json.loads(meta.read_text())
+        return report(results, users=info["users"], header=info["header"], target_p95=target_p95)
+    # Runs from before meta.json: keep the header of the summary they wrote.
+    old = (results / "summary.md").read_text().splitlines()
+    header = old[: next(i for i, line in enumerate(old) if line.startswith("Steady state"))]
+    users = int(re.search(r"^(\d+) agents", "\n".join(header), re.M).group(1))
+    return report(results, users=users, header=header, target_p95=target_p95)
 
 
 if __name__ == "__main__":
