@@ -12,7 +12,7 @@ from faker import Faker
 
 from .constants import AddressKind, Role
 from .models import Customer, Department, DigitalAddress
-from .normalize import fold_text
+from .normalize import fold_text, try_normalize_phone
 from .services import staff_role_grant
 
 DEMO_PASSWORD = "Welkom-bij-het-KCC-2026"
@@ -108,6 +108,14 @@ def _bsn(rng: random.Random) -> str:
             return "".join(map(str, digits)) + str(last)
 
 
+def _mobile_number(rng: random.Random) -> str:
+    """A Dutch mobile number that the app's own validator accepts (not every 06 range exists)."""
+    while True:
+        candidate = f"+316{rng.randint(10000000, 99999999)}"
+        if try_normalize_phone(candidate) == candidate:
+            return candidate
+
+
 def seed_customers(out, fake: Faker, count: int = 2000) -> None:
     existing = Customer.objects.count()
     if existing >= count:
@@ -143,7 +151,7 @@ def seed_customers(out, fake: Faker, count: int = 2000) -> None:
             created = list(Customer.objects.order_by("-pk")[: len(customers)])
         addresses = []
         for c in created:
-            phone = f"+316{rng.randint(10000000, 99999999)}"
+            phone = _mobile_number(rng)
             addresses.append(DigitalAddress(customer=c, kind=AddressKind.PHONE, value=phone, is_default=True, verified_at=c.created_at if rng.random() < 0.6 else None))
             if rng.random() < 0.7:
                 local = fold_text(c.first_name).replace(" ", "") + "." + fold_text(c.last_name).replace(" ", "")

@@ -42,6 +42,8 @@ def load(defaults: dict) -> dict:
     return {
         "DEBUG": get("DJANGO_DEBUG", cast=bool),
         "SECRET_KEY": get("DJANGO_SECRET_KEY"),
+        # Old keys still accepted for sessions and signatures while rotating (comma-separated).
+        "SECRET_KEY_FALLBACKS": env.list("DJANGO_SECRET_KEY_FALLBACKS", default=[]),
         "ALLOWED_HOSTS": get("DJANGO_ALLOWED_HOSTS", cast=list),
         "CSRF_TRUSTED_ORIGINS": env.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[]),
         "DATABASES": {"default": env.db_url_config(get("DATABASE_URL"))},
@@ -134,6 +136,7 @@ def build(defaults: dict) -> dict:
     s["BASE_DIR"] = BASE_DIR
     s["DEBUG"] = cfg["DEBUG"]
     s["SECRET_KEY"] = cfg["SECRET_KEY"]
+    s["SECRET_KEY_FALLBACKS"] = cfg["SECRET_KEY_FALLBACKS"]
     s["ALLOWED_HOSTS"] = cfg["ALLOWED_HOSTS"]
     s["CSRF_TRUSTED_ORIGINS"] = cfg["CSRF_TRUSTED_ORIGINS"]
     s["KCC_ORGANISATION_NAME"] = cfg["ORGANISATION_NAME"]
