@@ -20,7 +20,7 @@ from decimal import Decimal
 from django.http import HttpResponse
 from django.utils import timezone
 
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r", "\n", "＝", "＋", "－", "＠")
+from kcc.core.csvsafe import FORMULA_PREFIXES, defuse  # noqa: F401  (re-exported)
 
 
 def csv_safe(value) -> str | int | float | Decimal:
@@ -38,10 +38,7 @@ def csv_safe(value) -> str | int | float | Decimal:
         return value.strftime("%Y-%m-%d %H:%M")
     if isinstance(value, date):
         return value.isoformat()
-    text = str(value)
-    if text.lstrip(" ").startswith(FORMULA_PREFIXES):
-        return "'" + text
-    return text
+    return defuse(str(value))
 
 
 def csv_text(rows: Iterable[Iterable], *, delimiter: str = ";") -> str:

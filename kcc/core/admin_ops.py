@@ -98,7 +98,7 @@ def _deactivation_message(ended: int) -> str:
 
 # --- access review -------------------------------------------------------------------------
 
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r", "\n", "＝", "＋", "－", "＠")
+from .csvsafe import FORMULA_PREFIXES, defuse  # noqa: F401,E402  (re-exported)
 
 
 def csv_cell(value) -> str:
@@ -110,10 +110,7 @@ def csv_cell(value) -> str:
         return _("yes") if value else _("no")
     if isinstance(value, datetime):
         return timezone.localtime(value).strftime("%Y-%m-%d %H:%M") if timezone.is_aware(value) else value.strftime("%Y-%m-%d %H:%M")
-    text = str(value)
-    if text.lstrip(" ").startswith(FORMULA_PREFIXES):
-        return "'" + text
-    return text
+    return defuse(str(value))
 
 
 def access_review_header() -> list[str]:

@@ -12,7 +12,7 @@ from decimal import Decimal
 from django.http import StreamingHttpResponse
 from django.utils.text import slugify
 
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+from kcc.core.csvsafe import FORMULA_PREFIXES, defuse  # noqa: F401  (re-exported)
 
 
 def safe_cell(value) -> str:
@@ -23,10 +23,7 @@ def safe_cell(value) -> str:
         return "ja" if value else "nee"
     if isinstance(value, int | float | Decimal):
         return str(value)
-    text = str(value)
-    if text.startswith(FORMULA_PREFIXES):
-        return "'" + text
-    return text
+    return defuse(str(value))
 
 
 class _Echo:
