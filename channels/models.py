@@ -61,6 +61,11 @@ class Contact(models.Model):
     started_at = models.DateTimeField(_("started"), db_index=True, help_text=_("When the resident started the contact (call rang, mail received)."))
     answered_at = models.DateTimeField(_("answered"), null=True, blank=True, help_text=_("When an agent picked it up: the call was answered or the message opened."))
     ended_at = models.DateTimeField(_("ended"), null=True, blank=True, help_text=_("When the call ended or the contact was closed."))
+    conversation_ended_at = models.DateTimeField(
+        _("conversation ended"), null=True, blank=True,
+        help_text=_("When the conversation itself ended (telephony 'ended' or the agent's 'Gesprek beëindigd'), "
+                    "before the after-call work that ends when the contact is closed."),
+    )
     outcome = models.CharField(
         _("outcome"), max_length=30, choices=Outcome.choices, blank=True,
         help_text=_("How the contact ended. Every closed inbound contact has exactly one."),
