@@ -76,6 +76,7 @@ class Customer(models.Model):
     house_number_addition = models.CharField(_("addition"), max_length=10, blank=True, help_text=_("House letter or addition, e.g. 'A' or 'bis'."))
     postcode = models.CharField(_("postcode"), max_length=6, blank=True, db_index=True, help_text=_("Normalised as 1234AB."))
     city = models.CharField(_("city"), max_length=100, blank=True)
+    birth_date = models.DateField(_("date of birth"), null=True, blank=True, help_text=_("Asked to tell residents with the same name apart."))
     bsn = models.CharField(
         _("BSN"),
         max_length=9,
@@ -110,6 +111,8 @@ class Customer(models.Model):
         ]
         indexes = [
             models.Index(fields=["postcode", "house_number"]),
+            # Caller identification and probable duplicates: the same name plus date of birth.
+            models.Index(fields=["name_folded", "birth_date"], condition=Q(birth_date__isnull=False), name="core_customer_name_birth_idx"),
             # Staff scopes exclude the (few) restricted customers on every query: a tiny index.
             models.Index(fields=["restricted_at"], condition=Q(restricted_at__isnull=False), name="core_customer_restricted_idx"),
         ]

@@ -2,6 +2,7 @@
 
 import re
 from dataclasses import dataclass
+from datetime import date
 
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
@@ -13,7 +14,9 @@ from .models import Customer, Department, DigitalAddress
 from .normalize import fold_text, try_normalize_phone
 
 _POSTCODE_RE = re.compile(r"^\s*(\d{4})\s*([a-zA-Z]{2})\s*(?:(\d{1,5})\s*[-\s]?\s*([a-zA-Z0-9]{0,4}))?\s*$")
-_PHONEISH_RE = re.compile(r"^[\d\s\-\+\(\)\.]{6,}$")
+_PHONEISH_RE = re.compile(r"^[\d\s\-\+\(\)\.]{5,}$")  # 5: the municipal "14020"
+# A date of birth in a name search: 12-03-1980, 12/3/1980, 12.03.1980 or 1980-03-12.
+_DATE_RE = re.compile(r"(?<![\d\w])(?:(\d{1,2})[-/.](\d{1,2})[-/.](\d{4})|(\d{4})-(\d{1,2})-(\d{1,2}))(?![\d\w])")
 
 
 @dataclass(frozen=True)
@@ -23,6 +26,20 @@ class CustomerQuery:
     kind: str  # "name" | "phone" | "email" | "postcode" | "empty"
     value: str
     house_number: int | None = None
+    birth_date: date | None = None  # only with kind "name": "Jansen 12-03-1980"
+
+
+def _split_birth_date(q: str) -> tuple[str, date | None]:
+    """Take one date of birth out of a search text: ("jansen", date(1980, 3, 12))."""
+    m = _DATE_RE.search(q)
+    if not m:
+        return q, None
+    d, mo, y = (m.group(1), m.group(2), m.group(3)) if m.group(1) else (m.group(6), m.group(5), m.group(4))
+    try:
+        found = date(int(y), int(mo), int(d))
+    except ValueError:
+        return q, None
+    return (q[: m.start()] + " " + q[m.end() :]).strip(), found
 
 
 def _is_email(value: str) -> bool:
@@ -35,7 +52,7 @@ def _is_email(value: str) -> bool:
 
 def parse_customer_query(q: str) -> CustomerQuery:
     """Interpret one search box: e-mail, phone (any Dutch notation), postcode (+ house
-    number) or else a name."""
+    number) or else a name, optionally with a date of birth."""
     q = (q or "").strip()[:200]
     if not q:
         return CustomerQuery("empty", "")
@@ -44,6 +61,9 @@ def parse_customer_query(q: str) -> CustomerQuery:
     m = _POSTCODE_RE.match(q)
     if m:
         return CustomerQuery("postcode", (m.group(1) + m.group(2)).upper(), int(m.group(3)) if m.group(3) else None)
+    rest, birth_date = _split_birth_date(q)
+    if birth_date is not None:
+        return CustomerQuery("name", fold_text(rest), birth_date=birth_date)
     if _PHONEISH_RE.match(q):
         e164 = try_normalize_phone(q)
         if e164:
@@ -69,6 +89,8 @@ def customer_list(*, user, q: str, limit: int = 25) -> tuple[CustomerQuery, list
     else:
         for token in query.value.split()[:5]:
             qs = qs.filter(name_folded__contains=token)
+        if query.birth_date is not None:
+            qs = qs.filter(birth_date=query.birth_date)
     qs = qs.prefetch_related(Prefetch("addresses", queryset=DigitalAddress.objects.order_by("kind", "-is_default")))
     return query, list(qs.order_by("last_name", "first_name", "pk")[:limit])
 
