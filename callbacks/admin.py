@@ -1,29 +1,6 @@
 from django.contrib import admin
-from django.utils.translation import gettext_lazy as _
 
-from .models import CallbackNotification, ClosureDay
-from .workdays import public_holiday_name
-
-
-@admin.register(ClosureDay)
-class ClosureDayAdmin(admin.ModelAdmin):
-    """Functional admins maintain the organisation's own closure days; callback deadlines skip
-    them from the next computation on (existing deadlines are not moved)."""
-
-    list_display = ["date", "weekday", "description", "holiday_clash"]
-    search_fields = ["description"]
-    date_hierarchy = "date"
-    ordering = ["-date"]
-
-    @admin.display(description=_("weekday"))
-    def weekday(self, obj):
-        from django.utils.formats import date_format
-
-        return date_format(obj.date, "l")
-
-    @admin.display(description=_("also a public holiday"))
-    def holiday_clash(self, obj):
-        return public_holiday_name(obj.date) or ""
+from .models import CallbackNotification
 
 
 @admin.register(CallbackNotification)

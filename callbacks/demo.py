@@ -17,10 +17,10 @@ from django.utils import timezone
 
 from kcc.core.constants import AddressKind, Role
 from kcc.core.models import Customer, Department, DigitalAddress, Membership
+from kcc.core.workdays import WorkCalendar
 
 from .constants import ActivityKind, AttemptResult, CallbackStatus, Priority, TimeWindow
 from .models import CallbackActivity, CallbackAttempt, CallbackRequest
-from .workdays import WorkCalendar
 
 DAYS = 90
 STANDALONE_TARGET = 180

@@ -15,6 +15,7 @@ from kcc.core.constants import LogAction, Purpose, Role
 from kcc.core.models import Department
 from kcc.core.normalize import format_phone
 from kcc.core.services import processing_log_record
+from kcc.core.workdays import WorkCalendar
 
 from .access import callback_list_q, callback_scope
 from .constants import (
@@ -27,7 +28,6 @@ from .constants import (
 )
 from .filters import CallbackFilter
 from .models import CallbackActivity, CallbackAttempt, CallbackRequest
-from .workdays import WorkCalendar
 
 PAGE_SIZE = 50
 _LIST_RELATED = ("customer", "target_department", "assigned_to", "claimed_by")

@@ -23,6 +23,7 @@ from kcc.core.exceptions import DomainError
 from kcc.core.models import Customer, Department, DigitalAddress, Membership
 from kcc.core.normalize import normalize_phone
 from kcc.core.services import processing_log_record
+from kcc.core.workdays import WorkCalendar
 
 from . import emails
 from .constants import (
@@ -36,7 +37,6 @@ from .constants import (
     TimeWindow,
 )
 from .models import CallbackActivity, CallbackAttempt, CallbackNotification, CallbackRequest
-from .workdays import WorkCalendar
 
 logger = logging.getLogger(__name__)
 

@@ -19,6 +19,7 @@ from django.utils import timezone
 from kcc.core.constants import Role
 from kcc.core.exceptions import DomainError
 from kcc.core.models import Department, Membership
+from kcc.core.workdays import WorkCalendar
 
 from .constants import Impact, SignalCategory, SignalStatus
 from .models import Comment, Evidence, Signal, Supporter
@@ -29,7 +30,6 @@ from .services import (
     signal_raise,
     signal_transition,
 )
-from .workdays import add_working_days
 
 C, S, IMP = SignalCategory, SignalStatus, Impact
 
@@ -370,6 +370,7 @@ def _create(plan: Plan, department, raiser, staff, teamlead, users, now, rng) ->
     )
     responder = staff.get("bo") or staff.get("manager") or teamlead
     moment = raised_at
+    add_working_days = WorkCalendar().add_working_days
     for status, response, days in plan.steps:
         if responder is None:
             break

@@ -26,11 +26,11 @@ from django.db.models import Count, Q
 from django.utils import timezone
 
 from kcc.core.models import Department
+from kcc.core.workdays import WorkCalendar, local_date
 
 from .constants import SignalStatus
 from .models import Signal
 from .selectors import last_responses
-from .workdays import local_date, working_days_between
 
 TOP_LIMIT = 10
 
@@ -105,6 +105,8 @@ def overleg_report(*, department: Department, year: int, month: int, today: date
     report.signals = signals
     latest = last_responses(s.pk for s in signals)
     ack_days, resolve_days = [], []
+    calendar = WorkCalendar()
+    working_days_between = calendar.working_days_between
     for s in signals:
         s.last_response = latest.get(s.pk)
         # The status as it was at the end of the month (later changes are not part of it).

@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 from kcc.core.constants import Role
 from kcc.core.exceptions import DomainError
 from kcc.core.models import Department, Membership
+from kcc.core.workdays import WorkCalendar, local_date
 
 from .access import can_merge, can_raise, can_respond
 from .constants import (
@@ -38,7 +39,6 @@ from .constants import (
     SignalStatus,
 )
 from .models import Comment, Evidence, Notification, Signal, StatusChange, Supporter
-from .workdays import add_working_days, local_date, working_days_between
 
 logger = logging.getLogger(__name__)
 
@@ -132,7 +132,7 @@ def signal_raise(
         impact_description=impact_description,
         raised_by=user,
         raised_at=raised_at,
-        ack_due=add_working_days(local_date(raised_at), ack_days()),
+        ack_due=WorkCalendar().add_working_days(local_date(raised_at), ack_days()),
         evidence_count=1 if contact is not None else 0,
     )
     _support(signal=signal, user=user)
@@ -394,9 +394,10 @@ def signal_ack_sweep(*, now: datetime | None = None) -> dict:
     sweep twice, or in two workers at once, never sends anything twice."""
     now = now or timezone.now()
     today = local_date(now)
+    calendar = WorkCalendar()
     rows = []
     for signal_id, ack_due in Signal.objects.ack_overdue(today).values_list("pk", "ack_due"):
-        late = working_days_between(ack_due, today)
+        late = calendar.working_days_between(ack_due, today)
         if late >= 1:
             rows.append(Notification(kind=NotificationKind.ACK_REMINDER, signal_id=signal_id, step=1, created_at=now))
         if late >= 1 + escalation_days():
@@ -432,7 +433,7 @@ def _render_notification(notification: Notification, *, now: datetime) -> tuple[
     context = {
         "signal": signal,
         "url": settings.KCC_BASE_URL.rstrip("/") + reverse("signals:detail", args=[signal.pk]),
-        "late_days": working_days_between(signal.ack_due, local_date(now)),
+        "late_days": WorkCalendar().working_days_between(signal.ack_due, local_date(now)),
         "evidence_count": signal.evidence_count,
     }
     with translation.override(settings.LANGUAGE_CODE):

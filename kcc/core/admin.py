@@ -3,8 +3,9 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.utils.translation import gettext_lazy as _
 
-from .models import Customer, Department, DigitalAddress, Membership, ProcessingLogEntry
+from .models import ClosureDay, Customer, Department, DigitalAddress, Membership, ProcessingLogEntry
 from .services import staff_groups_sync
+from .workdays import public_holiday_name
 
 User = get_user_model()
 
@@ -80,6 +81,27 @@ class ProcessingLogEntryAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+@admin.register(ClosureDay)
+class ClosureDayAdmin(admin.ModelAdmin):
+    """Functional admins maintain the organisation's own closure days; callback and signal deadlines
+    skip them from the next computation on (existing deadlines are not moved)."""
+
+    list_display = ["date", "weekday", "description", "holiday_clash"]
+    search_fields = ["description"]
+    date_hierarchy = "date"
+    ordering = ["-date"]
+
+    @admin.display(description=_("weekday"))
+    def weekday(self, obj):
+        from django.utils.formats import date_format
+
+        return date_format(obj.date, "l")
+
+    @admin.display(description=_("also a public holiday"))
+    def holiday_clash(self, obj):
+        return public_holiday_name(obj.date) or ""
 
 
 # BIO operations (de-activation, access review) extend the admin classes above.

@@ -201,3 +201,19 @@ class ProcessingLogEntry(models.Model):
 
     def __str__(self):
         return f"{self.at:%Y-%m-%d %H:%M} {self.username} {self.action} {self.customer_ref}"
+
+
+class ClosureDay(models.Model):
+    """A day on which the organisation is closed (besides weekends and public holidays), e.g.
+    the day after Ascension. Callback and signal deadlines skip these days (kcc.core.workdays)."""
+
+    date = models.DateField(_("date"), unique=True, help_text=_("The organisation is closed all day."))
+    description = models.CharField(_("description"), max_length=200, help_text=_("Why, e.g. 'Collectieve vrije dag na Hemelvaart'."))
+
+    class Meta:
+        ordering = ["date"]
+        verbose_name = _("closure day")
+        verbose_name_plural = _("closure days")
+
+    def __str__(self):
+        return f"{self.date:%d-%m-%Y} {self.description}"

@@ -20,6 +20,7 @@ ROLE_PERMISSIONS: dict[str, set[str]] = {
         "core.add_membership", "core.change_membership", "core.delete_membership", "core.view_membership",
         "auth.add_user", "auth.change_user", "auth.view_user",
         "core.view_processinglogentry",
+        "core.add_closureday", "core.change_closureday", "core.delete_closureday", "core.view_closureday",
     },
 }
 

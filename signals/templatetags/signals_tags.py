@@ -3,7 +3,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from ..workdays import local_date, working_days_between
+from kcc.core.workdays import local_date, request_calendar
 
 register = template.Library()
 
@@ -19,12 +19,14 @@ def raised_ago(moment) -> str:
     return ngettext("raised %(n)d day ago", "raised %(n)d days ago", days) % {"n": days}
 
 
-@register.filter
-def working_days_late(due) -> int:
-    """Working days past a deadline date (0 when not past)."""
+@register.simple_tag(takes_context=True)
+def working_days_late(context, due) -> int:
+    """Working days past a deadline date (0 when not past), closure days skipped; one calendar
+    per request: `{% working_days_late signal.ack_due as n %}`."""
     if not due:
         return 0
-    return max(working_days_between(due, timezone.localdate()), 0)
+    calendar = request_calendar(context.get("request"))
+    return max(calendar.working_days_between(due, timezone.localdate()), 0)
 
 
 @register.filter

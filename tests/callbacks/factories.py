@@ -4,7 +4,7 @@ import factory
 from django.utils import timezone
 
 from callbacks.constants import AttemptResult, CallbackStatus
-from callbacks.models import CallbackAttempt, CallbackRequest, ClosureDay
+from callbacks.models import CallbackAttempt, CallbackRequest
 from tests.core.factories import CustomerFactory, DepartmentFactory
 
 
@@ -40,11 +40,3 @@ class AttemptFactory(factory.django.DjangoModelFactory):
 
     callback = factory.SubFactory(CallbackFactory)
     result = AttemptResult.NO_ANSWER
-
-
-class ClosureDayFactory(factory.django.DjangoModelFactory):
-    class Meta:
-        model = ClosureDay
-        django_get_or_create = ("date",)
-
-    description = "Collectieve vrije dag"

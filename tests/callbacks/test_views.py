@@ -383,11 +383,11 @@ def test_overview_links_departments_to_their_queue(login, manager_belastingen, b
 def test_functional_admin_maintains_closure_days_in_the_admin(login, admin_user):
     from datetime import date
 
-    from callbacks.models import ClosureDay
+    from kcc.core.models import ClosureDay
 
     client = login(admin_user)
-    assert client.get("/beheer/callbacks/closureday/").status_code == 200
-    response = client.post("/beheer/callbacks/closureday/add/", {"date": "2026-05-15", "description": "Brugdag na Hemelvaart"})
+    assert client.get("/beheer/core/closureday/").status_code == 200
+    response = client.post("/beheer/core/closureday/add/", {"date": "2026-05-15", "description": "Brugdag na Hemelvaart"})
     assert response.status_code == 302
     assert ClosureDay.objects.get().date == date(2026, 5, 15)
 

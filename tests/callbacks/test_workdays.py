@@ -7,9 +7,8 @@ from zoneinfo import ZoneInfo
 import pytest
 import time_machine
 
-from callbacks.workdays import WorkCalendar
-
-from .factories import ClosureDayFactory
+from kcc.core.workdays import WorkCalendar
+from tests.core.factories import ClosureDayFactory
 
 AMS = ZoneInfo("Europe/Amsterdam")
 

@@ -2,7 +2,7 @@ import factory
 from django.contrib.auth import get_user_model
 
 from kcc.core.constants import AddressKind
-from kcc.core.models import Customer, Department, DigitalAddress
+from kcc.core.models import ClosureDay, Customer, Department, DigitalAddress
 
 
 class DepartmentFactory(factory.django.DjangoModelFactory):
@@ -49,3 +49,11 @@ class DigitalAddressFactory(factory.django.DjangoModelFactory):
     kind = AddressKind.PHONE
     value = factory.Sequence(lambda n: f"+3161{n:07d}")
     is_default = True
+
+
+class ClosureDayFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ClosureDay
+        django_get_or_create = ("date",)
+
+    description = "Collectieve vrije dag"

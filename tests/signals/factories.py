@@ -6,7 +6,7 @@ from channels.constants import Channel, ContactStatus, Direction
 from channels.models import Contact, Transfer
 from signals.constants import Impact, SignalCategory, SignalStatus
 from signals.models import Evidence, Signal, StatusChange
-from signals.workdays import add_working_days, local_date
+from kcc.core.workdays import WorkCalendar, local_date
 from tests.core.factories import DepartmentFactory, UserFactory
 
 
@@ -46,7 +46,7 @@ class SignalFactory(factory.django.DjangoModelFactory):
     impact = Impact.MEDIUM
     raised_by = factory.SubFactory(UserFactory)
     raised_at = factory.LazyFunction(timezone.now)
-    ack_due = factory.LazyAttribute(lambda o: add_working_days(local_date(o.raised_at), 3))
+    ack_due = factory.LazyAttribute(lambda o: WorkCalendar(closure_days=[]).add_working_days(local_date(o.raised_at), 3))
     status = SignalStatus.NEW
 
     class Params:

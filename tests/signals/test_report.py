@@ -10,7 +10,7 @@ from django.urls import reverse
 from signals.constants import SignalStatus
 from signals.models import Evidence
 from signals.reports import overleg_report
-from signals.workdays import add_working_days
+from kcc.core.workdays import WorkCalendar
 
 from .factories import ContactFactory, SignalFactory, StatusChangeFactory
 
@@ -26,7 +26,7 @@ def t(month, day, hour=10):
 
 def make(department, raised, *, status=SignalStatus.NEW, responded=None, resolved=None, closed=None, **kw):
     return SignalFactory(
-        department=department, raised_at=raised, ack_due=add_working_days(raised.date(), 3), status=status,
+        department=department, raised_at=raised, ack_due=WorkCalendar(closure_days=[]).add_working_days(raised.date(), 3), status=status,
         responded_at=responded, acknowledged_at=responded if status != SignalStatus.REJECTED else None,
         resolved_at=resolved, closed_at=closed, **kw,
     )

@@ -61,6 +61,35 @@ def test_acknowledgement_deadline_skips_dutch_public_holidays(agent, belastingen
     assert signal.ack_due == dt.date(2026, 4, 29)
 
 
+@time_machine.travel(dt.datetime(2026, 5, 13, 10, 0, tzinfo=dt.UTC), tick=False)  # Wednesday before Ascension
+def test_acknowledgement_deadline_skips_the_organisations_closure_days(agent, belastingen, settings):
+    # The same closure day that moves callback deadlines moves signal deadlines.
+    from tests.core.factories import ClosureDayFactory
+
+    ClosureDayFactory(date=dt.date(2026, 5, 15), description="Brugdag na Hemelvaart")
+    settings.KCC_SIGNAL_ACK_DAYS = 2
+    signal = raise_signal(agent, belastingen)
+    # Thu 14 May is Ascension Day, Fri 15 a closure day, then the weekend: Mon 18 and Tue 19 count.
+    assert signal.ack_due == dt.date(2026, 5, 19)
+
+
+def test_reminder_waits_while_the_organisation_is_closed(agent, belastingen, settings, mailoutbox):
+    """A deadline on Thursday with Friday a closure day: no reminder on Friday, one on Monday."""
+    from signals.models import Notification
+    from signals.services import signal_ack_sweep
+    from tests.core.factories import ClosureDayFactory
+
+    ClosureDayFactory(date=dt.date(2026, 3, 13), description="Heidag")
+    signal = raise_signal(agent, belastingen)
+    Signal.objects.filter(pk=signal.pk).update(ack_due=dt.date(2026, 3, 12))
+    friday = dt.datetime(2026, 3, 13, 9, 0, tzinfo=dt.UTC)
+    signal_ack_sweep(now=friday)
+    assert not Notification.objects.filter(signal=signal, kind="ack_reminder").exists()
+    monday = dt.datetime(2026, 3, 16, 9, 0, tzinfo=dt.UTC)
+    signal_ack_sweep(now=monday)
+    assert Notification.objects.filter(signal=signal, kind="ack_reminder").count() == 1
+
+
 @pytest.mark.parametrize("field", ["title", "description"])
 def test_raising_needs_title_and_description(agent, belastingen, field):
     with pytest.raises(DomainError) as exc:

@@ -1,15 +1,20 @@
+"""Signals count with the one working-day calendar of kcc.core.workdays (weekends, Dutch public
+holidays and the organisation's closure days)."""
+
 import datetime as dt
 
 import pytest
 
-from signals.workdays import add_working_days, is_working_day, working_days_between
+from kcc.core.workdays import WorkCalendar
+
+calendar = WorkCalendar(closure_days=[])
 
 
 def test_weekends_and_dutch_holidays_are_not_working_days():
-    assert not is_working_day(dt.date(2026, 3, 7))  # Saturday
-    assert not is_working_day(dt.date(2026, 4, 27))  # King's Day
-    assert not is_working_day(dt.date(2026, 12, 25))  # Christmas
-    assert is_working_day(dt.date(2026, 3, 9))
+    assert not calendar.is_working_day(dt.date(2026, 3, 7))  # Saturday
+    assert not calendar.is_working_day(dt.date(2026, 4, 27))  # King's Day
+    assert not calendar.is_working_day(dt.date(2026, 12, 25))  # Christmas
+    assert calendar.is_working_day(dt.date(2026, 3, 9))
 
 
 @pytest.mark.parametrize(
@@ -22,16 +27,23 @@ def test_weekends_and_dutch_holidays_are_not_working_days():
     ],
 )
 def test_add_working_days(start, days, expected):
-    assert add_working_days(start, days) == expected
+    assert calendar.add_working_days(start, days) == expected
 
 
 def test_working_days_between():
-    assert working_days_between(dt.date(2026, 3, 2), dt.date(2026, 3, 2)) == 0
-    assert working_days_between(dt.date(2026, 3, 6), dt.date(2026, 3, 9)) == 1
-    assert working_days_between(dt.date(2026, 2, 20), dt.date(2026, 3, 2)) == 6
-    assert working_days_between(dt.date(2026, 3, 9), dt.date(2026, 3, 6)) == -1
+    assert calendar.working_days_between(dt.date(2026, 3, 2), dt.date(2026, 3, 2)) == 0
+    assert calendar.working_days_between(dt.date(2026, 3, 6), dt.date(2026, 3, 9)) == 1
+    assert calendar.working_days_between(dt.date(2026, 2, 20), dt.date(2026, 3, 2)) == 6
+    assert calendar.working_days_between(dt.date(2026, 3, 9), dt.date(2026, 3, 6)) == -1
 
 
 def test_negative_days_are_refused():
     with pytest.raises(ValueError):
-        add_working_days(dt.date(2026, 3, 2), -1)
+        calendar.add_working_days(dt.date(2026, 3, 2), -1)
+
+
+def test_closure_days_are_not_working_days():
+    closed = WorkCalendar(closure_days=[dt.date(2026, 3, 9)])
+    assert not closed.is_working_day(dt.date(2026, 3, 9))
+    assert closed.add_working_days(dt.date(2026, 3, 6), 1) == dt.date(2026, 3, 10)
+    assert closed.working_days_between(dt.date(2026, 3, 6), dt.date(2026, 3, 10)) == 1
