@@ -21,7 +21,8 @@ class KnowledgebaseConfig(AppConfig):
         navigation.register(_("Knowledge base"), "knowledgebase:search", all_roles, order=40)
         navigation.register(_("Who does what"), "knowledgebase:guide_index", all_roles, order=45)
         navigation.register(_("Editorial"), "knowledgebase:editorial", {Role.EDITOR, Role.BACKOFFICE, Role.MANAGER}, order=60)
-        navigation.register(_("Reading coverage"), "knowledgebase:coverage", {Role.TEAMLEAD}, order=65)
+        # Editors flag mandatory reads, so they see who has read them too.
+        navigation.register(_("Reading coverage"), "knowledgebase:coverage", {Role.TEAMLEAD, Role.EDITOR}, order=65)
         # The kennisgat list lives in the inbox app (it reads contacts); its menu item is
         # registered here by URL name only, so no import of the inbox is needed.
         navigation.register(_("Knowledge gaps"), "channels:knowledge_gaps", {Role.EDITOR}, order=62)
