@@ -193,7 +193,7 @@ def inbox(request):
         "next_url": f"?{next_query.urlencode()}" if next_cursor else "",
         "first_url": f"?{base_query.urlencode()}" if base_query else "?",
         "poll_url": f"{reverse('channels:inbox')}?{request.GET.urlencode()}",
-        "poll_seconds": getattr(settings, "KCC_INBOX_POLL_SECONDS", 10),
+        "poll_seconds": settings.KCC_INBOX_POLL_SECONDS,
         "is_teamlead": is_teamlead,
         "assign_form": AssignForm() if is_teamlead and not request.htmx else None,
         "return_url": request.get_full_path(),

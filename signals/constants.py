@@ -52,9 +52,6 @@ BOARD_COLUMN_LIMIT = 30
 # Closed columns on the board show only signals closed within this many days.
 BOARD_CLOSED_DAYS = 30
 
-# Working days after the acknowledgement deadline before the manager is told.
-DEFAULT_ESCALATION_DAYS = 2
-
 # Similar-signal suggestions: minimum score to show a signal as "possibly the same".
 SIMILAR_MIN_SCORE = 0.3
 SIMILAR_DEFAULT_LIMIT = 5

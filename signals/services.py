@@ -28,7 +28,6 @@ from kcc.core.workdays import WorkCalendar, local_date
 from .access import can_merge, can_raise, can_respond
 from .constants import (
     CLOSED_STATUSES,
-    DEFAULT_ESCALATION_DAYS,
     OPEN_STATUSES,
     TEXT_MAX,
     TITLE_MAX,
@@ -44,11 +43,11 @@ logger = logging.getLogger(__name__)
 
 
 def ack_days() -> int:
-    return int(getattr(settings, "KCC_SIGNAL_ACK_DAYS", 3))
+    return settings.KCC_SIGNAL_ACK_DAYS
 
 
 def escalation_days() -> int:
-    return int(getattr(settings, "KCC_SIGNAL_ESCALATION_DAYS", DEFAULT_ESCALATION_DAYS))
+    return settings.KCC_SIGNAL_ESCALATION_DAYS
 
 
 def _clean_text(value: str, *, field: str, required: bool = True, max_length: int = TEXT_MAX, label: str = "") -> str:

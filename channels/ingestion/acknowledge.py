@@ -115,7 +115,7 @@ def acknowledgement_send_missed(*, older_than: timedelta = timedelta(minutes=2),
     whose ingestion asked for an acknowledgement and whose contact has none. Idempotent and
     safe next to a late task: ``acknowledgement_send`` locks the contact and sends nothing
     when the acknowledgement exists or the address had one in the last 24 hours."""
-    if not getattr(settings, "KCC_EMAIL_ACKNOWLEDGE", False):
+    if not settings.KCC_EMAIL_ACKNOWLEDGE:
         return 0
     now = now or timezone.now()
     acknowledged = Message.objects.filter(contact=OuterRef("contact"), direction=Direction.OUTBOUND, is_auto_reply=True)

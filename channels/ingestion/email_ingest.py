@@ -261,7 +261,7 @@ def _file_message(raw: InboundRaw, parsed: ParsedEmail, saved_files: list[str]) 
 def _acknowledgement_wanted(parsed: ParsedEmail) -> bool:
     """An acknowledgement goes only to a person: never to an automatic message, a mailing
     list, a system address, an ambiguous sender, or ourselves (mail loops)."""
-    if not getattr(settings, "KCC_EMAIL_ACKNOWLEDGE", False):
+    if not settings.KCC_EMAIL_ACKNOWLEDGE:
         return False
     if parsed.no_acknowledgement_reason or not parsed.sender_address:
         return False

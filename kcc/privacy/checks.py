@@ -12,7 +12,7 @@ def retention_settings_check(app_configs, **kwargs):
 
     errors = []
     for name in [*CHANNEL_SETTINGS.values(), *OTHER_SETTINGS.values()]:
-        value = (getattr(settings, name, "") or "").strip()
+        value = getattr(settings, name).strip()
         if not value:
             continue
         try:

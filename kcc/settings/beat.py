@@ -9,26 +9,26 @@ from celery.schedules import crontab, schedule
 
 
 class SettingInterval(schedule):
-    """An interval read from a Django setting when beat runs. This module is imported while the
-    settings are being built, so the value cannot be read here; beat asks for it later."""
+    """An interval read from a Django setting when beat runs. This module is imported by the
+    settings themselves, so the value cannot be read here; beat asks for it later."""
 
-    def __init__(self, setting: str, default: int = 60, **kwargs):
+    def __init__(self, setting: str, **kwargs):
         self.setting = setting
-        self.default = default
-        super().__init__(run_every=timedelta(seconds=default), **kwargs)
+        # The placeholder is never read: `run_every` below asks the setting (default in base.py).
+        super().__init__(run_every=timedelta(seconds=60), **kwargs)
 
     @property
     def run_every(self) -> timedelta:
         from django.conf import settings
 
-        return timedelta(seconds=max(1, int(getattr(settings, self.setting, self.default))))
+        return timedelta(seconds=max(1, int(getattr(settings, self.setting))))
 
     @run_every.setter
     def run_every(self, value) -> None:
         """Ignored: the setting is the source of truth."""
 
     def __reduce__(self):
-        return self.__class__, (self.setting, self.default)
+        return self.__class__, (self.setting,)
 
     def __repr__(self) -> str:
         return f"<SettingInterval {self.setting}>"
@@ -48,13 +48,13 @@ BEAT_SCHEDULE: dict = {
     # Dashboard: the incremental metrics job (recomputes only the days touched since its last run).
     "dashboard-metrics-refresh": {
         "task": "dashboard.metrics_refresh",
-        "schedule": SettingInterval("KCC_METRICS_INTERVAL_SECONDS", default=120),
+        "schedule": SettingInterval("KCC_METRICS_INTERVAL_SECONDS"),
         # A run that could not start within an interval is superseded by the next one.
         "options": {"expires": 60},
     },
     # Inbox: IMAP polling (a no-op while KCC_IMAP_HOST is empty) and the sweep that processes
     # inbound payloads left pending by a crash between storing and processing.
-    "inbox-imap-poll": {"task": "channels.imap_poll", "schedule": SettingInterval("KCC_IMAP_POLL_SECONDS", default=60)},
+    "inbox-imap-poll": {"task": "channels.imap_poll", "schedule": SettingInterval("KCC_IMAP_POLL_SECONDS")},
     "inbox-inbound-sweep": {"task": "channels.inbound_process_pending", "schedule": 300.0},
     # Signals: acknowledgement reminders and escalations (and retries of failed e-mails),
     # hourly during office hours on weekdays. Idempotent: running it twice sends nothing twice.

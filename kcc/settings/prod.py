@@ -1,16 +1,13 @@
-"""Production settings: PostgreSQL, Redis, TLS behind a proxy. Fails fast on missing secrets."""
+"""Production settings: PostgreSQL, Redis, TLS behind a proxy. Fails fast on missing secrets:
+DJANGO_SECRET_KEY has no default, and DJANGO_ALLOWED_HOSTS is empty unless set."""
 
-from .base import DEFAULTS, build
+from .environment import defaults
 
-globals().update(
-    build(
-        DEFAULTS
-        | {
-            "DJANGO_DEBUG": False,
-            "DJANGO_SECRET_KEY": None,  # required: no default
-            "DJANGO_SECURE": True,
-            "DJANGO_ALLOWED_HOSTS": [],
-            "KCC_LOG_FORMAT": "json",
-        }
-    )
+defaults(
+    DJANGO_DEBUG="false",
+    DJANGO_SECURE="true",
+    DJANGO_ALLOWED_HOSTS="",
+    KCC_LOG_FORMAT="json",
 )
+
+from .base import *  # noqa: E402, F403

@@ -63,7 +63,7 @@ def retention_periods() -> dict[str, Duration | None]:
     setting means 'keep for ever' (None). Invalid values are refused at start-up (system check)."""
     periods = {}
     for key, name in {**CHANNEL_SETTINGS, **OTHER_SETTINGS}.items():
-        value = (getattr(settings, name, "") or "").strip()
+        value = getattr(settings, name).strip()
         periods[key] = parse_duration(value) if value else None
     return periods
 
