@@ -20,9 +20,10 @@ RUN apt-get update \
 RUN python -m venv /opt/venv
 ENV PATH="/opt/venv/bin:$PATH"
 
-# Only the lock file, so this layer is rebuilt only when dependencies change.
-COPY requirements/lock.txt /tmp/lock.txt
-RUN pip install -r /tmp/lock.txt
+# Only the runtime lock, so this layer is rebuilt only when dependencies change, and no
+# development tool (pytest, playwright, locust, gevent: requirements/dev.txt) is installed.
+COPY requirements/runtime.txt /tmp/runtime.txt
+RUN pip install -r /tmp/runtime.txt
 
 # ---------------------------------------------------------------- runtime ----
 FROM python:3.12-slim AS runtime

@@ -10,17 +10,20 @@ export PATH := $(CURDIR)/$(VENV)/bin:$(PATH)
 TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/kcc
 TEST_REDIS_URL ?= redis://127.0.0.1:6379/15
 
-.PHONY: run test test-fast test-e2e install check-python services-check messages lint bench smoke clean
+.PHONY: run test test-fast test-e2e install check-python services-check messages lint lock runtime-check bench smoke clean
 
 check-python:
 	@command -v $(PYTHON) >/dev/null || { echo "ERROR: $(PYTHON) not found. Install Python 3.11 or newer."; exit 1; }
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else 1)' || { echo "ERROR: $$($(PYTHON) --version) is too old: Python 3.11 or newer is required."; exit 1; }
 	@$(PYTHON) -c 'import venv, ensurepip' 2>/dev/null || { echo "ERROR: the Python venv module is missing (Debian: apt-get install python3-venv)."; exit 1; }
 
-$(STAMP): requirements/lock.txt | check-python
+# Development installs requirements/dev.txt: the runtime lock plus the test and tooling
+# packages, pinned to the same versions (-c requirements/runtime.txt). The production image
+# installs requirements/runtime.txt only (Dockerfile).
+$(STAMP): requirements/runtime.txt requirements/dev.txt | check-python
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet --require-virtualenv -r requirements/lock.txt
+	$(PY) -m pip install --quiet --require-virtualenv -r requirements/dev.txt
 	@touch $(STAMP)
 
 install: $(STAMP)
@@ -57,8 +60,15 @@ lint: install
 messages: install
 	$(PY) bin/i18n.py
 
+# Regenerate both locks from pyproject.toml (add --upgrade-package NAME to move one package).
+# The dev lock is constrained by the runtime lock, so the two never disagree on a version.
 lock:
-	$(VENV)/bin/uv pip compile pyproject.toml --extra dev -o requirements/lock.txt
+	$(VENV)/bin/uv pip compile pyproject.toml -o requirements/runtime.txt --python $(PY) $(LOCK_ARGS)
+	$(VENV)/bin/uv pip compile pyproject.toml --extra dev -c requirements/runtime.txt -o requirements/dev.txt --python $(PY) $(LOCK_ARGS)
+
+# The runtime lock alone (a fresh venv, as in the production image) boots check --deploy.
+runtime-check: check-python
+	PYTHON=$(PYTHON) bash bin/check-runtime-lock.sh
 
 smoke: install
 	bash bin/smoke.sh

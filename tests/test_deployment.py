@@ -234,3 +234,53 @@ def test_dockerfile_does_not_keep_a_secret_key_in_the_image():
     for ins, args in dockerfile_instructions():
         if ins in {"ENV", "ARG", "LABEL"}:
             assert "SECRET_KEY" not in args, f"{ins} {args}"
+
+
+# ------------------------------------------------------------------- locks ----
+
+RUNTIME_LOCK = ROOT / "requirements" / "runtime.txt"
+DEV_LOCK = ROOT / "requirements" / "dev.txt"
+DEV_ONLY = {"playwright", "pytest", "pytest-django", "pytest-playwright", "locust", "gevent", "factory-boy", "hypothesis", "ruff", "uv"}
+
+
+def pins(lock):
+    """{package: version} of a uv/pip-compile lock file."""
+    result = {}
+    for line in lock.read_text().splitlines():
+        match = re.match(r"^([A-Za-z0-9_.\-]+)(?:\[[^\]]*\])?==([^\s;]+)", line)
+        if match:
+            result[match[1].lower().replace("_", "-")] = match[2]
+    return result
+
+
+def test_dockerfile_installs_the_runtime_lock_only():
+    text = " ".join(args for ins, args in dockerfile_instructions() if ins in {"COPY", "RUN"})
+    assert "requirements/runtime.txt" in text
+    assert "requirements/dev.txt" not in text and "lock.txt" not in text
+
+
+def test_runtime_lock_carries_no_development_tool():
+    runtime = pins(RUNTIME_LOCK)
+    assert "django" in runtime and "celery" in runtime  # the parser really reads the lock
+    assert DEV_ONLY & set(runtime) == set()
+
+
+def test_dev_lock_pins_every_runtime_package_at_the_same_version():
+    runtime, dev = pins(RUNTIME_LOCK), pins(DEV_LOCK)
+    assert {name: (version, dev.get(name)) for name, version in runtime.items() if dev.get(name) != version} == {}
+    assert {"pytest", "playwright", "locust"} <= set(dev)
+
+
+@pytest.mark.slow
+def test_runtime_lock_alone_boots_the_production_deploy_check():
+    """What the production image installs: a fresh venv with requirements/runtime.txt only
+    passes `check --deploy` under kcc.settings.prod (bin/check-runtime-lock.sh)."""
+    import subprocess
+    import sys
+
+    result = subprocess.run(
+        ["bash", "bin/check-runtime-lock.sh"], cwd=ROOT, capture_output=True, text=True, timeout=900,
+        env={"PATH": "/usr/bin:/bin", "HOME": "/tmp", "PYTHON": sys.executable},
+    )
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
+    assert "runtime lock: OK" in result.stdout
