@@ -128,6 +128,7 @@ def seed(n_contacts: int, n_callbacks: int) -> None:
     cols, vals = filler("inbox_contact", {
         "channel", "direction", "subject", "question", "notes", "status", "started_at", "answered_at", "ended_at", "outcome",
         "conversation_key", "customer_id", "topic_department_id", "assigned_to_id", "closed_by_id", "created_at", "updated_at",
+        "conversation_ended_at",
     })
     # Business hours over the last DAYS days; 97% closed; outcomes in realistic shares.
     sql(f"""
@@ -143,7 +144,8 @@ def seed(n_contacts: int, n_callbacks: int) -> None:
           FROM r
         )
         INSERT INTO inbox_contact (channel, direction, subject, question, notes, status, started_at, answered_at, ended_at, outcome,
-                                   conversation_key, customer_id, topic_department_id, assigned_to_id, closed_by_id, created_at, updated_at{cols})
+                                   conversation_key, customer_id, topic_department_id, assigned_to_id, closed_by_id, created_at, updated_at,
+                                   conversation_ended_at{cols})
         SELECT (ARRAY['phone','phone','phone','phone','phone','email','email','whatsapp','webform','counter'])[1 + floor(r2 * 10)::int],
                CASE WHEN r6 < 0.97 THEN 'inbound' ELSE 'outbound' END,
                'Vraag ' || g, '', '', status, started,
@@ -157,7 +159,10 @@ def seed(n_contacts: int, n_callbacks: int) -> None:
                CASE WHEN r3 < 0.8 THEN {cmin} + floor(r5 * ({cmax} - {cmin}))::bigint END,
                (ARRAY{dep_ids})[1 + floor(r7 * {len(dep_ids)})::int],
                agent, CASE WHEN status = 'closed' THEN agent END,
-               started, started + interval '20 minutes'{vals}
+               started, started + interval '20 minutes',
+               -- after-call work: 0-10 minutes (skewed short) before closing, for 90% of the closed contacts
+               CASE WHEN status = 'closed' AND r6 < 0.90 THEN GREATEST(started, started + ((60 + floor(r5 * r5 * 1800)) || ' seconds')::interval
+                                                                       - (floor(r1 * r3 * 600) || ' seconds')::interval) END{vals}
         FROM c
     """)
     cols, vals = filler("inbox_transfer", {"contact_id", "to_department_id", "reason", "created_at", "not_for_us_at", "correct_department_id", "not_for_us_note"})
@@ -360,6 +365,7 @@ def main() -> int:
     parser.add_argument("--reseed", action="store_true")
     parser.add_argument("--runs", type=int, default=40)
     parser.add_argument("--pages-only", action="store_true", help="measure only the pages, on the facts of an earlier run")
+    parser.add_argument("--seed-only", action="store_true", help="seed (if needed) and stop")
     args = parser.parse_args()
     settings.DEBUG = False
 
@@ -371,6 +377,8 @@ def main() -> int:
     transfers = sql("SELECT count(*) FROM inbox_transfer")[0][0]
     callbacks = sql("SELECT count(*) FROM callbacks_callbackrequest")[0][0]
     print(f"data: {contacts:,} contacts, {transfers:,} transfers, {callbacks:,} callback requests")
+    if args.seed_only:
+        return 0
 
     load_before = os.getloadavg()[0]
     if args.pages_only:

@@ -35,6 +35,15 @@ HANDLE_BUCKET_EDGES: tuple[int, ...] = (
 HANDLE_BUCKETS = len(HANDLE_BUCKET_EDGES)
 HANDLE_BUCKET_FIELDS: tuple[str, ...] = tuple(f"h{i:02d}" for i in range(HANDLE_BUCKETS))
 
+# After-call work histogram (conversation ended -> contact closed): lower edges in seconds of the
+# buckets a00, a01, ... Fine where wrap-up usually falls (10 s up to 1 minute, 15 s up to 2,
+# 30 s up to 5, 1 minute up to 10), coarse beyond; the last bucket is open-ended.
+ACW_BUCKET_EDGES: tuple[int, ...] = (
+    0, 10, 20, 30, 40, 50, 60, 75, 90, 105, 120, 150, 180, 210, 240, 270, 300, 360, 420, 480, 540, 600,
+    720, 900, 1200, 1800, 2700, 3600, 7200, 14400, 28800, 86400,
+)
+ACW_BUCKET_FIELDS: tuple[str, ...] = tuple(f"a{i:02d}" for i in range(len(ACW_BUCKET_EDGES)))
+
 
 class ReasonCategory(models.TextChoices):
     """Category of a transfer's free-text reason, for the misroute matrix. The free text itself

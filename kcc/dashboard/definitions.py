@@ -100,6 +100,20 @@ METRIC_DEFINITIONS: dict[str, MetricDefinition] = {
               "estimated from the same histogram as the median."),
             kind="duration", higher_is_better=False,
         ),
+        MetricDefinition(
+            "acw_median", 2, _("After-call work (median)"),
+            _("Median of closing minus end of the conversation over the closed inbound contacts that have both "
+              "times (the end of the conversation comes from the telephony 'ended' event or the agent's "
+              "'Conversation ended'). Estimated from a histogram with fixed buckets: exact to within one bucket "
+              "(10 seconds below 1 minute, 15 seconds below 2, 30 seconds below 5, 1 minute below 10)."),
+            kind="duration", higher_is_better=False,
+        ),
+        MetricDefinition(
+            "acw_p90", 2, _("After-call work (90th percentile)"),
+            _("90% of the closed inbound contacts with a recorded end of the conversation were closed within this "
+              "time after it; estimated from the same histogram as the median."),
+            kind="duration", higher_is_better=False,
+        ),
     )
 }
 

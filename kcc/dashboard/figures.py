@@ -2,13 +2,20 @@
 
 from dataclasses import dataclass
 
-from .constants import HANDLE_BUCKET_EDGES, HANDLE_BUCKET_FIELDS
+from .constants import (
+    ACW_BUCKET_EDGES,
+    ACW_BUCKET_FIELDS,
+    HANDLE_BUCKET_EDGES,
+    HANDLE_BUCKET_FIELDS,
+)
 
 COUNT_FIELDS = (
     "inbound", "closed", "base", "resolved", "resolved_after_consult", "transferred", "callback", "referred",
     "customer_will_call_back", "disconnected", "fcr", "fcr_adjusted", "transfers", "misroutes", "handle_count", "handle_sum",
+    "acw_count", "acw_sum",
 )
-SUM_FIELDS = (*COUNT_FIELDS, *HANDLE_BUCKET_FIELDS)
+SUM_FIELDS = (*COUNT_FIELDS, *HANDLE_BUCKET_FIELDS, *ACW_BUCKET_FIELDS)
+EXTREME_FIELDS = ("handle_min", "handle_max", "acw_min", "acw_max")
 
 
 def ratio(numerator: int, denominator: int) -> float | None:
@@ -16,8 +23,10 @@ def ratio(numerator: int, denominator: int) -> float | None:
     return numerator / denominator if denominator else None
 
 
-def percentile_from_histogram(counts, q: float, lowest: int | None = None, highest: int | None = None) -> float | None:
-    """Estimate the q-quantile (0 < q < 1) of values binned by HANDLE_BUCKET_EDGES.
+def percentile_from_histogram(
+    counts, q: float, lowest: int | None = None, highest: int | None = None, edges: tuple[int, ...] = HANDLE_BUCKET_EDGES
+) -> float | None:
+    """Estimate the q-quantile (0 < q < 1) of values binned by `edges` (the lower bucket edges).
 
     The rank r = q * n falls in some bucket; the values in it are taken to be spread evenly over
     the bucket, narrowed to the observed minimum and maximum when known. So the estimate is exact
@@ -28,37 +37,39 @@ def percentile_from_histogram(counts, q: float, lowest: int | None = None, highe
         return None
     rank = q * total
     cumulative = 0
-    last = len(HANDLE_BUCKET_EDGES) - 1
+    last = len(edges) - 1
     for index, count in enumerate(counts):
         if not count:
             continue
         if cumulative + count >= rank:
-            lower = HANDLE_BUCKET_EDGES[index]
-            upper = HANDLE_BUCKET_EDGES[index + 1] if index < last else (highest if highest is not None else lower)
+            lower = edges[index]
+            upper = edges[index + 1] if index < last else (highest if highest is not None else lower)
             if lowest is not None:
                 lower = max(lower, min(lowest, upper))
             if highest is not None:
                 upper = min(upper, max(highest, lower))
             return lower + (rank - cumulative) / count * (upper - lower)
         cumulative += count
-    return float(highest) if highest is not None else float(HANDLE_BUCKET_EDGES[last])
+    return float(highest) if highest is not None else float(edges[last])
 
 
 class Figures:
     """Summed contact facts of one group (a period, a department, ...). Every fact column is an
     attribute (fig.base, fig.fcr, fig.h00, ...)."""
 
-    __slots__ = (*SUM_FIELDS, "handle_min", "handle_max")
+    __slots__ = (*SUM_FIELDS, *EXTREME_FIELDS)
 
-    def __init__(self, sums: dict | None = None, handle_min: int | None = None, handle_max: int | None = None):
+    def __init__(self, sums: dict | None = None, handle_min: int | None = None, handle_max: int | None = None,
+                 acw_min: int | None = None, acw_max: int | None = None):
         sums = sums or {}
         for f in SUM_FIELDS:
             setattr(self, f, sums.get(f) or 0)
         self.handle_min, self.handle_max = handle_min, handle_max
+        self.acw_min, self.acw_max = acw_min, acw_max
 
     @classmethod
     def from_row(cls, row: dict) -> "Figures":
-        return cls(row, row.get("handle_min"), row.get("handle_max"))
+        return cls(row, *(row.get(f) for f in EXTREME_FIELDS))
 
     @property
     def sums(self) -> dict:
@@ -72,9 +83,11 @@ class Figures:
         """The figures of several groups together."""
         figures = list(figures)
         sums = {f: sum(getattr(x, f) for x in figures) for f in SUM_FIELDS}
-        mins = [x.handle_min for x in figures if x.handle_min is not None]
-        maxs = [x.handle_max for x in figures if x.handle_max is not None]
-        return cls(sums, min(mins) if mins else None, max(maxs) if maxs else None)
+        extremes = []
+        for f in EXTREME_FIELDS:
+            values = [getattr(x, f) for x in figures if getattr(x, f) is not None]
+            extremes.append((min if f.endswith("_min") else max)(values) if values else None)
+        return cls(sums, *extremes)
 
     # The metric definitions (definitions.METRIC_DEFINITIONS), by key.
     @property
@@ -116,6 +129,21 @@ class Figures:
     def handle_mean(self):
         return ratio(self.handle_sum, self.handle_count)
 
+    def _acw_histogram(self):
+        return [getattr(self, f) for f in ACW_BUCKET_FIELDS]
+
+    @property
+    def acw_median(self):
+        return percentile_from_histogram(self._acw_histogram(), 0.5, self.acw_min, self.acw_max, ACW_BUCKET_EDGES)
+
+    @property
+    def acw_p90(self):
+        return percentile_from_histogram(self._acw_histogram(), 0.9, self.acw_min, self.acw_max, ACW_BUCKET_EDGES)
+
+    @property
+    def acw_mean(self):
+        return ratio(self.acw_sum, self.acw_count)
+
     def value(self, key: str):
         return {
             "base": self.base,
@@ -126,6 +154,8 @@ class Figures:
             "callback_rate": self.callback_rate,
             "handle_median": self.handle_median,
             "handle_p90": self.handle_p90,
+            "acw_median": self.acw_median,
+            "acw_p90": self.acw_p90,
         }[key]
 
 

@@ -145,6 +145,7 @@ CONTACT_METRIC_CHOICES = [
     ("customer_will_call_back", _("Customer will call back")),
     ("disconnected", _("Disconnected")),
     ("handled", _("With a handle time")),
+    ("acw", _("With after-call work")),
 ]
 
 CALLBACK_STATE_CHOICES = [

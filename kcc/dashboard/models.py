@@ -16,7 +16,13 @@ from django.utils.translation import gettext_lazy as _
 
 from kcc.core.models import Department
 
-from .constants import HANDLE_BUCKET_EDGES, HANDLE_BUCKET_FIELDS, ReasonCategory
+from .constants import (
+    ACW_BUCKET_EDGES,
+    ACW_BUCKET_FIELDS,
+    HANDLE_BUCKET_EDGES,
+    HANDLE_BUCKET_FIELDS,
+    ReasonCategory,
+)
 
 
 def _nullable_unique(prefix: str, always: list[str], nullable: list[str]) -> list[models.UniqueConstraint]:
@@ -42,7 +48,9 @@ class ContactCounts(models.Model):
     """The counts of a group of inbound contacts. Outcome counts are over closed contacts;
     `base` excludes 'disconnected'. Transfers and misroutes count the transfer records of the
     contacts in the base. The handle-time histogram (h00..hNN, bucket edges in
-    constants.HANDLE_BUCKET_EDGES) lets any period's median and p90 be estimated by summing.
+    constants.HANDLE_BUCKET_EDGES) lets any period's median and p90 be estimated by summing; so
+    does the after-call-work histogram (a00..aNN, constants.ACW_BUCKET_EDGES) for the closed
+    contacts with a recorded end of the conversation.
 
     Plain integer columns, not PositiveIntegerField: counts are never negative by construction,
     and 65 CHECK constraints on every inserted row only slow the rebuild down."""
@@ -65,6 +73,10 @@ class ContactCounts(models.Model):
     handle_sum = models.BigIntegerField(_("total handle time (s)"), default=0)
     handle_min = models.IntegerField(_("shortest handle time (s)"), null=True, blank=True)
     handle_max = models.IntegerField(_("longest handle time (s)"), null=True, blank=True)
+    acw_count = models.IntegerField(_("contacts with after-call work"), default=0)
+    acw_sum = models.BigIntegerField(_("total after-call work (s)"), default=0)
+    acw_min = models.IntegerField(_("shortest after-call work (s)"), null=True, blank=True)
+    acw_max = models.IntegerField(_("longest after-call work (s)"), null=True, blank=True)
     version = models.PositiveSmallIntegerField(_("definitions version"), help_text=_("METRICS_VERSION the fact was computed with."))
     computed_at = models.DateTimeField(_("computed at"))
 
@@ -79,6 +91,15 @@ for _i, _field in enumerate(HANDLE_BUCKET_FIELDS):
         models.IntegerField(
             default=0,
             help_text=f"Contacts with handle time >= {HANDLE_BUCKET_EDGES[_i]} s" + (f" and < {_upper} s." if _upper else "."),
+        ),
+    )
+for _i, _field in enumerate(ACW_BUCKET_FIELDS):
+    _upper = ACW_BUCKET_EDGES[_i + 1] if _i + 1 < len(ACW_BUCKET_EDGES) else None
+    ContactCounts.add_to_class(
+        _field,
+        models.IntegerField(
+            default=0,
+            help_text=f"Contacts with after-call work >= {ACW_BUCKET_EDGES[_i]} s" + (f" and < {_upper} s." if _upper else "."),
         ),
     )
 

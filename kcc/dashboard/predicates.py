@@ -61,6 +61,18 @@ def handle_time_q(prefix: str = "") -> Q:
     )
 
 
+def after_call_work_q(prefix: str = "") -> Q:
+    """Closed inbound contacts with after-call work: the end of the conversation is recorded and
+    the contact was closed at or after it (ended_at is the moment of closing)."""
+    return closed_q(prefix) & Q(
+        **{
+            f"{prefix}conversation_ended_at__isnull": False,
+            f"{prefix}ended_at__isnull": False,
+            f"{prefix}ended_at__gte": F(f"{prefix}conversation_ended_at"),
+        }
+    )
+
+
 def agent_expression():
     """The agent credited with a contact: who closed it, else who it is assigned to."""
     return Coalesce("closed_by", "assigned_to")

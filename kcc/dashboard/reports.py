@@ -340,6 +340,8 @@ def contact_tiles(cur: Figures, prev: Figures, links: Links, *, with_target: boo
         tile("callback_rate", links.contacts("callback"), _("%(n)s of %(base)s contacts") % {"n": fmt_int(cur.callback), "base": fmt_int(cur.base)}),
         tile("handle_median", links.contacts("handled"), _("mean %(mean)s over %(n)s contacts") % {"mean": fmt_duration(cur.handle_mean), "n": fmt_int(cur.handle_count)}),
         tile("handle_p90", links.contacts("handled")),
+        tile("acw_median", links.contacts("acw"), _("mean %(mean)s over %(n)s contacts") % {"mean": fmt_duration(cur.acw_mean), "n": fmt_int(cur.acw_count)}),
+        tile("acw_p90", links.contacts("acw")),
         tile("base", links.contacts("base"), _("%(inbound)s inbound, %(d)s disconnected") % {"inbound": fmt_int(cur.inbound), "d": fmt_int(cur.disconnected)}, links.contacts("disconnected")),
     ]
 
@@ -361,6 +363,7 @@ BREAKDOWN_COLUMNS = [
     (gettext_lazy("Base"), True), (gettext_lazy("FCR"), True), (gettext_lazy("FCR vs previous period"), True),
     (gettext_lazy("Repeat-adjusted FCR"), True), (gettext_lazy("Transfer rate"), True), (gettext_lazy("Misroute rate"), True),
     (gettext_lazy("Callback rate"), True), (gettext_lazy("Handle time (median)"), True), (gettext_lazy("Handle time (p90)"), True),
+    (gettext_lazy("After-call work (median)"), True), (gettext_lazy("After-call work (p90)"), True),
 ]
 
 
@@ -377,6 +380,8 @@ def _figure_cells(cur: Figures, prev: Figures, link) -> list[Cell]:
         Cell(fmt_pct(cur.callback_rate), link("callback"), True),
         Cell(fmt_duration(cur.handle_median), link("handled"), True),
         Cell(fmt_duration(cur.handle_p90), link("handled"), True),
+        Cell(fmt_duration(cur.acw_median), link("acw"), True),
+        Cell(fmt_duration(cur.acw_p90), link("acw"), True),
     ]
 
 
@@ -533,14 +538,21 @@ def contact_charts(trend, granularity: str, links: Links, *, with_target: bool =
 
     rows = [
         [Cell(labels[i]), Cell(fmt_int(f.handle_count), links.contacts("handled", period=periods[i]), True),
-         Cell(fmt_duration(f.handle_median), "", True), Cell(fmt_duration(f.handle_p90), "", True)]
+         Cell(fmt_duration(f.handle_median), "", True), Cell(fmt_duration(f.handle_p90), "", True),
+         Cell(fmt_int(f.acw_count), links.contacts("acw", period=periods[i]), True),
+         Cell(fmt_duration(f.acw_median), "", True), Cell(fmt_duration(f.acw_p90), "", True)]
         for i, (_s, f) in enumerate(trend)
     ]
     charts.append(Chart(
-        "handle_trend", _("Handle time"), "line", "min", labels,
-        [(_("Median"), [_series_value(f.handle_median, "min") for _s, f in trend]),
-         (_("90th percentile"), [_series_value(f.handle_p90, "min") for _s, f in trend])],
-        Table("handle_trend", _("Handle time per period"), [period_col, (_("Contacts with a handle time"), True), (_("Median"), True), (_("90th percentile"), True)], rows, links.export("handle_trend")),
+        "handle_trend", _("Handle time and after-call work"), "line", "min", labels,
+        [(_("Handle time (median)"), [_series_value(f.handle_median, "min") for _s, f in trend]),
+         (_("Handle time (p90)"), [_series_value(f.handle_p90, "min") for _s, f in trend]),
+         (_("After-call work (median)"), [_series_value(f.acw_median, "min") for _s, f in trend]),
+         (_("After-call work (p90)"), [_series_value(f.acw_p90, "min") for _s, f in trend])],
+        Table("handle_trend", _("Handle time and after-call work per period"), [
+            period_col, (_("Contacts with a handle time"), True), (_("Handle time (median)"), True), (_("Handle time (p90)"), True),
+            (_("Contacts with after-call work"), True), (_("After-call work (median)"), True), (_("After-call work (p90)"), True),
+        ], rows, links.export("handle_trend")),
     ))
     if only:
         charts = [c for c in charts if c.key in only]

@@ -15,10 +15,11 @@ from kcc.core.models import Department
 
 from .access import DashboardScope
 from .constants import JOB_METRICS, Granularity
-from .figures import SUM_FIELDS, CallbackFigures, Figures
+from .figures import EXTREME_FIELDS, SUM_FIELDS, CallbackFigures, Figures
 from .forms import Period
 from .models import AgentRollup, CallbackFact, ContactFact, ContactRollup, JobState, TransferFact
 from .predicates import (
+    after_call_work_q,
     base_q,
     fcr_q,
     handle_time_q,
@@ -77,7 +78,9 @@ def contact_facts(flt: FactFilter, *, dimension: str | None = None):
 # was a third of a page's CPU time). Only column names from the models go into the text; every
 # value is a parameter.
 _KEY_COLUMNS = {"day": "day", "department": "department_id", "channel": "channel", "agent": "agent_id"}
-_SUMS_SQL = ", ".join([*(f"SUM({f}) AS {f}" for f in SUM_FIELDS), "MIN(handle_min) AS handle_min", "MAX(handle_max) AS handle_max"])
+_SUMS_SQL = ", ".join([
+    *(f"SUM({f}) AS {f}" for f in SUM_FIELDS), *(f"{'MIN' if f.endswith('_min') else 'MAX'}({f}) AS {f}" for f in EXTREME_FIELDS),
+])
 
 
 def _to_date(value):
@@ -361,6 +364,7 @@ CONTACT_METRICS = {
     "base": lambda: base_q(),
     "fcr": lambda: fcr_q(),
     "handled": lambda: handle_time_q(),
+    "acw": lambda: after_call_work_q(),
     **{o: (lambda o=o: outcome_q(o)) for o in (
         "resolved", "resolved_after_consult", "transferred", "callback", "referred", "customer_will_call_back", "disconnected",
     )},

@@ -44,9 +44,13 @@ from django.db.models import (
 )
 from django.utils import timezone
 
+from callbacks.constants import ACTIVE_STATUSES, HANDLED_STATUSES, CallbackStatus
+from callbacks.models import CallbackRequest
 from channels.models import Contact, Transfer
 
 from .constants import (
+    ACW_BUCKET_EDGES,
+    ACW_BUCKET_FIELDS,
     CHUNK_DAYS,
     HANDLE_BUCKET_EDGES,
     HANDLE_BUCKET_FIELDS,
@@ -59,6 +63,7 @@ from .definitions import METRICS_VERSION
 from .expressions import HandleSeconds
 from .models import AgentRollup, CallbackFact, ContactFact, ContactRollup, JobState, TransferFact
 from .predicates import (
+    after_call_work_q,
     agent_expression,
     base_q,
     closed_q,
@@ -100,13 +105,13 @@ def _count_if(condition: str) -> str:
     return f"SUM(CASE WHEN {condition} THEN 1 ELSE 0 END)"
 
 
-def _bucket_sql(column: str) -> str:
+def _bucket_sql(column: str, edges_list: tuple[int, ...] = HANDLE_BUCKET_EDGES) -> str:
     """Histogram bucket index of an integer column of seconds (NULL stays NULL)."""
     if connection.vendor == "postgresql":
-        edges = ",".join(str(e) for e in HANDLE_BUCKET_EDGES)
+        edges = ",".join(str(e) for e in edges_list)
         return f"(width_bucket({column}, ARRAY[{edges}]::integer[]) - 1)"
-    whens = " ".join(f"WHEN {column} < {edge} THEN {i - 1}" for i, edge in enumerate(HANDLE_BUCKET_EDGES) if i > 0)
-    return f"(CASE WHEN {column} IS NULL THEN NULL {whens} ELSE {len(HANDLE_BUCKET_EDGES) - 1} END)"
+    whens = " ".join(f"WHEN {column} < {edge} THEN {i - 1}" for i, edge in enumerate(edges_list) if i > 0)
+    return f"(CASE WHEN {column} IS NULL THEN NULL {whens} ELSE {len(edges_list) - 1} END)"
 
 
 def contact_rows_queryset(day_from: date, day_to: date):
@@ -128,8 +133,13 @@ def contact_rows_queryset(day_from: date, day_to: date):
                 output_field=IntegerField(),
             ),
             hs=Case(When(handle_time_q(), then=HandleSeconds("answered_at", "ended_at")), default=None, output_field=IntegerField()),
+            acw=Case(
+                When(after_call_work_q(), then=HandleSeconds("conversation_ended_at", "ended_at")), default=None, output_field=IntegerField()
+            ),
         )
-        .values("k_day", "k_dept", "k_channel", "k_agent", "k_id", "is_closed", "is_base", "k_outcome", "is_fcr", "is_fcr_adj", "hs")
+        .values(
+            "k_day", "k_dept", "k_channel", "k_agent", "k_id", "is_closed", "is_base", "k_outcome", "is_fcr", "is_fcr_adj", "hs", "acw"
+        )
     )
 
 
@@ -147,6 +157,7 @@ CONTACT_FACT_COLUMNS = (
     "day", "department_id", "channel", "agent_id",
     "inbound", "closed", "base", *OUTCOME_FIELDS, "fcr", "fcr_adjusted", "transfers", "misroutes",
     "handle_count", "handle_sum", "handle_min", "handle_max", *HANDLE_BUCKET_FIELDS,
+    "acw_count", "acw_sum", "acw_min", "acw_max", *ACW_BUCKET_FIELDS,
 )
 
 
@@ -160,6 +171,7 @@ def contact_facts_select(day_from: date, day_to: date) -> tuple[str, tuple]:
         outcome_cols.append(f"{_count_if('c.k_outcome = %s')} AS {outcome}")
         outcome_params.append(outcome)
     hist_cols = [f"{_count_if(f'c.hb = {i}')} AS {name}" for i, name in enumerate(HANDLE_BUCKET_FIELDS)]
+    acw_cols = [f"{_count_if(f'c.ab = {i}')} AS {name}" for i, name in enumerate(ACW_BUCKET_FIELDS)]
     select = ",\n  ".join(
         [
             "c.k_day", "c.k_dept", "c.k_channel", "c.k_agent",
@@ -170,11 +182,13 @@ def contact_facts_select(day_from: date, day_to: date) -> tuple[str, tuple]:
             "SUM(CASE WHEN c.is_base = 1 THEN COALESCE(t.m, 0) ELSE 0 END) AS misroutes",
             "COUNT(c.hs) AS handle_count", "COALESCE(SUM(c.hs), 0) AS handle_sum", "MIN(c.hs) AS handle_min", "MAX(c.hs) AS handle_max",
             *hist_cols,
+            "COUNT(c.acw) AS acw_count", "COALESCE(SUM(c.acw), 0) AS acw_sum", "MIN(c.acw) AS acw_min", "MAX(c.acw) AS acw_max",
+            *acw_cols,
         ]
     )
     # Only constant identifiers and compiled querysets are pasted in; every value is a parameter.
     sql = (
-        f"SELECT\n  {select}\nFROM (SELECT r.*, {_bucket_sql('r.hs')} AS hb FROM ({inner_sql}) r) c\n"  # noqa: S608
+        f"SELECT\n  {select}\nFROM (SELECT r.*, {_bucket_sql('r.hs')} AS hb, {_bucket_sql('r.acw', ACW_BUCKET_EDGES)} AS ab FROM ({inner_sql}) r) c\n"  # noqa: S608
         f"LEFT JOIN ({transfer_sql}) t ON t.k_contact = c.k_id\n"
         "GROUP BY c.k_day, c.k_dept, c.k_channel, c.k_agent"
     )
@@ -200,9 +214,14 @@ def transfer_facts_queryset(day_from: date, day_to: date):
     )
 
 
-ROLLUP_SUMS = tuple(c for c in CONTACT_FACT_COLUMNS[4:] if c not in ("handle_min", "handle_max"))
-ROLLUP_AGGREGATES = (*(f"s_{c}" for c in ROLLUP_SUMS), "s_handle_min", "s_handle_max")
-ROLLUP_COLUMNS = ("day", "department_id", "channel", *ROLLUP_SUMS, "handle_min", "handle_max")
+EXTREMES = ("handle_min", "handle_max", "acw_min", "acw_max")
+ROLLUP_SUMS = tuple(c for c in CONTACT_FACT_COLUMNS[4:] if c not in EXTREMES)
+ROLLUP_AGGREGATES = (*(f"s_{c}" for c in ROLLUP_SUMS), *(f"s_{c}" for c in EXTREMES))
+ROLLUP_COLUMNS = ("day", "department_id", "channel", *ROLLUP_SUMS, *EXTREMES)
+
+
+def _extreme_aggregates() -> dict:
+    return {f"s_{c}": (Min if c.endswith("_min") else Max)(c) for c in EXTREMES}
 
 
 def rollup_queryset(day_from: date, day_to: date):
@@ -211,11 +230,11 @@ def rollup_queryset(day_from: date, day_to: date):
         ContactFact.objects.filter(day__gte=day_from, day__lte=day_to)
         .order_by()
         .values(k_day=F("day"), k_dept=F("department"), k_channel=F("channel"))
-        .annotate(**{f"s_{c}": Sum(c) for c in ROLLUP_SUMS}, s_handle_min=Min("handle_min"), s_handle_max=Max("handle_max"))
+        .annotate(**{f"s_{c}": Sum(c) for c in ROLLUP_SUMS}, **_extreme_aggregates())
     )
 
 
-AGENT_ROLLUP_COLUMNS = ("day", "agent_id", *ROLLUP_SUMS, "handle_min", "handle_max")
+AGENT_ROLLUP_COLUMNS = ("day", "agent_id", *ROLLUP_SUMS, *EXTREMES)
 
 
 def agent_rollup_queryset(day_from: date, day_to: date):
@@ -224,7 +243,7 @@ def agent_rollup_queryset(day_from: date, day_to: date):
         ContactFact.objects.filter(day__gte=day_from, day__lte=day_to)
         .order_by()
         .values(k_day=F("day"), k_agent=F("agent"))
-        .annotate(**{f"s_{c}": Sum(c) for c in ROLLUP_SUMS}, s_handle_min=Min("handle_min"), s_handle_max=Max("handle_max"))
+        .annotate(**{f"s_{c}": Sum(c) for c in ROLLUP_SUMS}, **_extreme_aggregates())
     )
 
 
@@ -234,9 +253,6 @@ TRANSFER_FACT_COLUMNS = ("day", "channel", "to_department_id", "reason_category"
 def callback_facts_queryset(day_from: date, day_to: date):
     """CallbackFact rows for deadlines in [day_from, day_to]. Done on time: done or finally
     unreachable with the local date of closing on or before the deadline."""
-    from callbacks.constants import ACTIVE_STATUSES, HANDLED_STATUSES, CallbackStatus
-    from callbacks.models import CallbackRequest
-
     handled = Q(status__in=sorted(HANDLED_STATUSES))
     return (
         CallbackRequest.objects.filter(deadline__gte=day_from, deadline__lte=day_to)
@@ -363,21 +379,6 @@ def _span_ranges(day_from: date, day_to: date, max_len: int = CHUNK_DAYS) -> lis
     return ranges
 
 
-_callbacks_ready = False
-
-
-def _callbacks_available() -> bool:
-    """The callbacks app's tables exist (its migration ran). Checked until it is true once."""
-    global _callbacks_ready
-    if not _callbacks_ready:
-        try:
-            from callbacks.models import CallbackRequest
-        except ImportError:
-            return False
-        _callbacks_ready = CallbackRequest._meta.db_table in connection.introspection.table_names()
-    return _callbacks_ready
-
-
 # --- dirty days ------------------------------------------------------------------------------
 
 
@@ -398,8 +399,6 @@ def dirty_contact_days(since: datetime) -> set[date]:
 
 
 def dirty_callback_days(since: datetime) -> set[date]:
-    from callbacks.models import CallbackRequest
-
     days = set(CallbackRequest.objects.filter(updated_at__gt=since).order_by().values_list("deadline", flat=True).distinct())
     days |= set(CallbackFact.objects.filter(open__gt=0).order_by().values_list("deadline", flat=True).distinct())
     return days
@@ -464,13 +463,10 @@ def metrics_rebuild(*, date_from: date | None = None, now: datetime | None = Non
         last = max(today, timezone.localtime(bounds["last"], METRICS_TZ).date() if bounds["last"] else today)
         contact_ranges = _span_ranges(start, last)
     callback_ranges: list[tuple[date, date]] = []
-    if _callbacks_available():
-        from callbacks.models import CallbackRequest
-
-        cb = CallbackRequest.objects.aggregate(first=Min("deadline"), last=Max("deadline"))
-        start = date_from or cb["first"]
-        if start is not None:
-            callback_ranges = _span_ranges(start, max(today, cb["last"] or today))
+    cb = CallbackRequest.objects.aggregate(first=Min("deadline"), last=Max("deadline"))
+    start = date_from or cb["first"]
+    if start is not None:
+        callback_ranges = _span_ranges(start, max(today, cb["last"] or today))
     watermark = started - WATERMARK_OVERLAP if date_from is None else None
     return _run("rebuild", contact_ranges, callback_ranges, started=started, new_watermark=watermark)
 
@@ -484,7 +480,7 @@ def metrics_refresh(*, now: datetime | None = None) -> RunResult:
         return metrics_rebuild(now=started)
     since = state.watermark
     contact_days = dirty_contact_days(since)
-    callback_days = dirty_callback_days(since) if _callbacks_available() else set()
+    callback_days = dirty_callback_days(since)
     return _run(
         "incremental", day_ranges(contact_days), day_ranges(callback_days), started=started, new_watermark=started - WATERMARK_OVERLAP
     )

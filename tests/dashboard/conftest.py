@@ -3,12 +3,13 @@ from datetime import date
 import pytest
 from django.db.models import Sum
 
-from kcc.dashboard.constants import HANDLE_BUCKET_FIELDS
+from kcc.dashboard.constants import ACW_BUCKET_FIELDS, HANDLE_BUCKET_FIELDS
 from kcc.dashboard.models import AgentRollup, CallbackFact, ContactFact, ContactRollup, TransferFact
 
 COUNT_FIELDS = (
     "inbound", "closed", "base", "resolved", "resolved_after_consult", "transferred", "callback", "referred",
     "customer_will_call_back", "disconnected", "fcr", "fcr_adjusted", "transfers", "misroutes", "handle_count", "handle_sum",
+    "acw_count", "acw_sum",
 )
 
 
@@ -24,7 +25,7 @@ def snapshot() -> dict:
 def day_totals(day: date, **filters) -> dict:
     """Sums of the contact facts of one day (optionally filtered), e.g. day_totals(d)["fcr"]."""
     qs = ContactFact.objects.filter(day=day, **filters)
-    sums = qs.aggregate(**{f: Sum(f) for f in (*COUNT_FIELDS, *HANDLE_BUCKET_FIELDS)})
+    sums = qs.aggregate(**{f: Sum(f) for f in (*COUNT_FIELDS, *HANDLE_BUCKET_FIELDS, *ACW_BUCKET_FIELDS)})
     return {k: v or 0 for k, v in sums.items()}
 
 

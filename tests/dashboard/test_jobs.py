@@ -13,7 +13,7 @@ from django.test.utils import CaptureQueriesContext
 from channels.constants import Channel, ContactStatus, Direction, Outcome
 from channels.models import Contact
 from kcc.dashboard import services
-from kcc.dashboard.constants import HANDLE_BUCKET_EDGES, JOB_METRICS, ReasonCategory
+from kcc.dashboard.constants import ACW_BUCKET_EDGES, HANDLE_BUCKET_EDGES, JOB_METRICS, ReasonCategory
 from kcc.dashboard.models import ContactFact, JobState, TransferFact
 from tests.core.factories import CustomerFactory, DepartmentFactory
 
@@ -132,6 +132,54 @@ def test_handle_time_histogram_min_and_max(clock):
     assert sum(totals[f"h{i:02d}"] for i in range(len(HANDLE_BUCKET_EDGES))) == 5
     fact = ContactFact.objects.get()
     assert (fact.handle_min, fact.handle_max) == (20, 4000)
+
+
+def acw_bucket(seconds: int) -> str:
+    index = max(i for i, edge in enumerate(ACW_BUCKET_EDGES) if edge <= seconds)
+    return f"a{index:02d}"
+
+
+def test_after_call_work_is_closing_minus_end_of_conversation_for_closed_contacts(clock, agent, agent2, belastingen):
+    start = local(2026, 3, 10, 9, 0)
+    talk_end = start + timedelta(minutes=4)
+    for seconds in (0, 25, 90, 90, 400):  # closed this long after the conversation ended
+        ContactFactory(started_at=start, answered_at=start, conversation_ended_at=talk_end, ended_at=talk_end + timedelta(seconds=seconds),
+                       assigned_to=agent, topic_department=belastingen)
+    # Counted although not in the base: the agent still wrapped it up.
+    ContactFactory(disconnected=True, started_at=start, conversation_ended_at=talk_end, ended_at=talk_end + timedelta(seconds=30),
+                   assigned_to=agent2, topic_department=belastingen)
+    # Not counted: no recorded end of the conversation; still open; closed "before" the end (clock skew).
+    ContactFactory(started_at=start, assigned_to=agent, topic_department=belastingen)
+    ContactFactory(open=True, started_at=start, conversation_ended_at=talk_end, assigned_to=agent, topic_department=belastingen)
+    ContactFactory(started_at=start, conversation_ended_at=talk_end, ended_at=talk_end - timedelta(seconds=5), assigned_to=agent)
+
+    services.metrics_rebuild()
+
+    totals = day_totals(date(2026, 3, 10))
+    assert (totals["acw_count"], totals["acw_sum"]) == (6, 635)
+    assert (totals[acw_bucket(0)], totals[acw_bucket(25)], totals[acw_bucket(30)], totals[acw_bucket(90)], totals[acw_bucket(400)]) == (1, 1, 1, 2, 1)
+    assert sum(totals[f"a{i:02d}"] for i in range(len(ACW_BUCKET_EDGES))) == 6
+    mine = ContactFact.objects.get(agent=agent, department=belastingen)
+    assert (mine.acw_count, mine.acw_min, mine.acw_max) == (5, 0, 400)
+    other = ContactFact.objects.get(agent=agent2)
+    assert (other.acw_count, other.acw_min, other.acw_max) == (1, 30, 30)
+    # Handle time stays what it was (answer to closing, contacts in the base): the five, the one
+    # without a recorded end of the conversation, and the skewed one.
+    assert totals["handle_count"] == 7
+
+
+def test_after_call_work_recorded_later_is_picked_up_by_the_incremental_job(clock):
+    start = local(2026, 11, 2, 9, 0)
+    contact = ContactFactory(started_at=start, answered_at=start, ended_at=start + timedelta(minutes=6))
+    services.metrics_refresh()
+    assert day_totals(date(2026, 11, 2))["acw_count"] == 0
+    clock.shift(timedelta(hours=1))
+    contact.conversation_ended_at = start + timedelta(minutes=5)
+    contact.save()
+    clock.shift(timedelta(minutes=1))
+    services.metrics_refresh()
+    totals = day_totals(date(2026, 11, 2))
+    assert (totals["acw_count"], totals["acw_sum"], totals[acw_bucket(60)]) == (1, 60, 1)
 
 
 def test_repeat_contact_on_day_7_counts_but_on_day_8_does_not(clock, belastingen, burgerzaken):
@@ -326,6 +374,8 @@ def _random_dataset(rng: random.Random, departments, agents, customers, n: int, 
             answered_at=start + timedelta(seconds=rng.randrange(5, 600)),
         )
         kwargs["ended_at"] = kwargs["answered_at"] + timedelta(seconds=rng.randrange(10, 3000))
+        if rng.random() < 0.6:  # the end of the conversation recorded: after-call work
+            kwargs["conversation_ended_at"] = kwargs["ended_at"] - timedelta(seconds=rng.randrange(0, 1500))
         if rng.random() < 0.15:
             contact = ContactFactory(open=True, **kwargs)
         elif rng.random() < 0.05:
@@ -353,6 +403,8 @@ def _mutate(rng: random.Random, contacts, departments, customers):
             contact.status, contact.outcome = ContactStatus.CLOSED, rng.choice([Outcome.RESOLVED, Outcome.CALLBACK])
         elif choice < 0.4 and contact.direction == Direction.INBOUND:
             contact.outcome = rng.choice([Outcome.RESOLVED, Outcome.RESOLVED_AFTER_CONSULT, Outcome.REFERRED, Outcome.DISCONNECTED])
+        elif choice < 0.55 and contact.ended_at:
+            contact.conversation_ended_at = contact.ended_at - timedelta(seconds=rng.randrange(0, 900))
         elif choice < 0.7:
             contact.customer = rng.choice(customers)
         else:
@@ -389,6 +441,7 @@ def test_incremental_runs_give_the_same_facts_as_a_full_rebuild(clock, world):
     services.metrics_rebuild()
     assert incremental == snapshot()
     assert len(incremental["contact"]) > 100
+    assert ContactFact.objects.filter(acw_count__gt=0).count() > 50  # after-call work is part of what is compared
 
 
 def test_a_job_killed_halfway_and_run_again_gives_the_facts_of_a_clean_run(clock, world, monkeypatch):
@@ -466,7 +519,9 @@ def test_the_rollups_are_the_contact_facts_summed(clock, world):
     services.metrics_refresh()
 
     def grouped(model, *keys):
-        rows = model.objects.values(*keys).annotate(*[Sum(c) for c in ROLLUP_SUMS], Min("handle_min"), Max("handle_max")).order_by()
+        rows = model.objects.values(*keys).annotate(
+            *[Sum(c) for c in ROLLUP_SUMS], Min("handle_min"), Max("handle_max"), Min("acw_min"), Max("acw_max")
+        ).order_by()
         return sorted((tuple(r.values()) for r in rows), key=repr)
 
     assert grouped(ContactRollup, "day", "department", "channel") == grouped(ContactFact, "day", "department", "channel")
