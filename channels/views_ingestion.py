@@ -1,7 +1,6 @@
 """Views of the inbound side: the signed webhook endpoints (/api/inbound/...), the quarantine
 pages for team leads, and the screen-pop fragment for agents."""
 
-import hashlib
 import hmac
 import logging
 import re
@@ -9,12 +8,11 @@ from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib import messages
-from django.http import HttpResponse, HttpResponseNotModified, JsonResponse
+from django.http import HttpResponse, JsonResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
-from django.urls import NoReverseMatch, reverse
-from django.utils.cache import patch_cache_control, patch_vary_headers
-from django.utils.http import url_has_allowed_host_and_scheme
+from django.urls import reverse
+from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -22,6 +20,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from kcc.core.access import authenticated_view, has_role, public_view, role_required
 from kcc.core.constants import Role
 from kcc.core.exceptions import DomainError
+from kcc.core.htmx import conditional, make_etag, safe_next
 from kcc.core.normalize import format_phone
 
 from .constants import InboundSource, InboundStatus
@@ -307,16 +306,9 @@ def quarantine_reprocess(request, pk: int):
 # --- screen-pops (agents) --------------------------------------------------------------
 
 
-def register_call_url() -> str:
-    try:
-        return reverse("channels:register_call")
-    except NoReverseMatch:
-        return reverse("core:home")
-
-
 def screen_pop_context(user) -> dict:
     pops = screen_pops_for(user)
-    base = register_call_url()
+    base = reverse("channels:register_call")
     return {
         "pops": [
             {"pop": pop, "number": format_phone(pop.caller) if pop.caller else "", "url": f"{base}?{urlencode({'call': pop.call_id})}"}
@@ -334,16 +326,8 @@ def screen_pops(request):
     if not has_role(request.user, Role.AGENT, Role.TEAMLEAD):
         return HttpResponse(status=286)
     context = screen_pop_context(request.user)
-    state = repr([(p["pop"].pk, p["pop"].call_id, p["pop"].caller, p["url"]) for p in context["pops"]])
-    etag = '"' + hashlib.sha256(state.encode()).hexdigest()[:32] + '"'
-    if request.headers.get("If-None-Match") == etag:
-        response = HttpResponseNotModified()
-    else:
-        response = TemplateResponse(request, "channels/_screen_pops.html", context)
-    response["ETag"] = etag
-    patch_cache_control(response, private=True, no_cache=True)
-    patch_vary_headers(response, ["HX-Request", "Cookie"])
-    return response
+    etag = make_etag(*[(p["pop"].pk, p["pop"].call_id, p["pop"].caller, p["url"]) for p in context["pops"]])
+    return conditional(request, etag, lambda: TemplateResponse(request, "channels/_screen_pops.html", context))
 
 
 @require_POST
@@ -352,7 +336,4 @@ def screen_pop_dismiss_view(request, pk: int):
     screen_pop_dismiss(user=request.user, pop_id=pk)
     if request.htmx:
         return TemplateResponse(request, "channels/_screen_pops.html", screen_pop_context(request.user))
-    target = request.POST.get("next", "")
-    if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
-        target = reverse("core:home")
-    return redirect(target)
+    return redirect(safe_next(request, reverse("core:home")))

@@ -3,14 +3,13 @@ from django.http import Http404
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
-from django.utils.cache import patch_vary_headers
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from kcc.core.access import role_required
 from kcc.core.constants import Role
 from kcc.core.exceptions import DomainError
+from kcc.core.htmx import add_domain_error, is_fragment, render_htmx, safe_next
 
 from .access import (
     EDIT_ROLES,
@@ -64,22 +63,6 @@ from .services import (
     mandatory_read_confirm,
 )
 
-
-def _fragment(request) -> bool:
-    return bool(request.htmx) and not request.htmx.boosted
-
-
-def _form_error(form, exc: DomainError) -> None:
-    form.add_error(exc.field if exc.field in form.fields else None, exc.message)
-
-
-def _safe_next(request, default: str) -> str:
-    target = request.POST.get("next") or request.GET.get("next") or ""
-    if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
-        return target
-    return default
-
-
 # --- search ----------------------------------------------------------------------------
 
 
@@ -101,10 +84,7 @@ def search(request):
     else:
         browse = article_browse(user=request.user, department=department, tag=tag)
     context = {"form": form, "q": q, "hits": hits, "browse": browse, "department": department, "tag": tag, "can_edit": can_edit_any(request.user)}
-    template = "knowledgebase/search.html#results" if _fragment(request) else "knowledgebase/search.html"
-    response = TemplateResponse(request, template, context)
-    patch_vary_headers(response, ["HX-Request"])
-    return response
+    return render_htmx(request, "knowledgebase/search.html", context, part="results")
 
 
 # --- article pages ---------------------------------------------------------------------
@@ -156,7 +136,7 @@ def article_create_view(request):
                     mandatory=form.cleaned_data["mandatory"], mandatory_note=form.cleaned_data["mandatory_note"],
                 )
         except DomainError as exc:
-            _form_error(form, exc)
+            add_domain_error(form, exc)
         else:
             messages.success(request, _("Article published.") if action == "publish" else _("Draft saved."))
             return redirect("knowledgebase:article_detail", pk=article.pk)
@@ -187,7 +167,7 @@ def article_edit(request, pk):
                 )
                 messages.success(request, _("Version %(number)s published.") % {"number": version.number})
         except DomainError as exc:
-            _form_error(form, exc)
+            add_domain_error(form, exc)
         else:
             return redirect("knowledgebase:article_detail", pk=article.pk)
     return TemplateResponse(request, "knowledgebase/article_form.html", {"form": form, "article": article}, status=422 if form.errors else 200)
@@ -216,7 +196,7 @@ def article_review_view(request, pk):
             messages.success(request, _("Review recorded; next review on %(date)s.") % {"date": form.cleaned_data["review_by"].strftime("%d-%m-%Y")})
     else:
         messages.error(request, _("Enter a valid date for the next review."))
-    return redirect(_safe_next(request, reverse("knowledgebase:article_detail", args=[article.pk])))
+    return redirect(safe_next(request, reverse("knowledgebase:article_detail", args=[article.pk])))
 
 
 @require_POST
@@ -271,13 +251,13 @@ def mandatory_confirm(request, version_pk):
         mandatory_read_confirm(user=request.user, version=version)
     except DomainError as exc:
         messages.error(request, exc.message)
-    if _fragment(request):
+    if is_fragment(request):
         if request.POST.get("from") == "article":
             return TemplateResponse(request, "knowledgebase/article_detail.html#mandatory", {"article": version.article, "outstanding": None, "confirmed_version": version})
         response = TemplateResponse(request, "knowledgebase/home_mandatory.html", {"ctx": home_section_context(request), "confirmed": version})
         return response
     messages.success(request, _("Thank you: you confirmed \"%(title)s\" (version %(number)s).") % {"title": version.article.title, "number": version.number})
-    return redirect(_safe_next(request, reverse("core:home")))
+    return redirect(safe_next(request, reverse("core:home")))
 
 
 @require_GET
@@ -298,12 +278,12 @@ def feedback_create_view(request, pk):
         try:
             feedback_create(user=request.user, article=article, kind=form.cleaned_data["kind"], note=form.cleaned_data["note"])
         except DomainError as exc:
-            _form_error(form, exc)
+            add_domain_error(form, exc)
     if form.errors:
-        if _fragment(request):
+        if is_fragment(request):
             return TemplateResponse(request, "knowledgebase/article_detail.html#feedback_form", {"article": article, "feedback_form": form}, status=422)
         return TemplateResponse(request, "knowledgebase/article_detail.html", _article_context(request, article, feedback_form=form), status=422)
-    if _fragment(request):
+    if is_fragment(request):
         return TemplateResponse(request, "knowledgebase/article_detail.html#feedback_form", {"article": article, "feedback_form": FeedbackForm(), "feedback_sent": True})
     messages.success(request, _("Thank you. Your feedback was sent to %(department)s.") % {"department": article.owner_department.name})
     return redirect("knowledgebase:article_detail", pk=article.pk)
@@ -323,7 +303,7 @@ def feedback_respond_view(request, pk):
             messages.success(request, _("Response saved."))
     else:
         messages.error(request, _("Write a response."))
-    return redirect(_safe_next(request, reverse("knowledgebase:article_detail", args=[feedback.article_id])))
+    return redirect(safe_next(request, reverse("knowledgebase:article_detail", args=[feedback.article_id])))
 
 
 # --- editorial page --------------------------------------------------------------------
@@ -342,10 +322,7 @@ def editorial(request):
         "filterset": filterset,
         "feedback": feedback,
     }
-    template = "knowledgebase/editorial.html#feedback" if _fragment(request) else "knowledgebase/editorial.html"
-    response = TemplateResponse(request, template, context)
-    patch_vary_headers(response, ["HX-Request"])
-    return response
+    return render_htmx(request, "knowledgebase/editorial.html", context, part="feedback")
 
 
 # --- department guide ------------------------------------------------------------------
@@ -394,7 +371,7 @@ def guide_edit(request, code):
         try:
             guide_update(user=request.user, department=department, **form.cleaned_data)
         except DomainError as exc:
-            _form_error(form, exc)
+            add_domain_error(form, exc)
         else:
             messages.success(request, _("Department guide saved."))
             return redirect("knowledgebase:guide_detail", code=department.code)

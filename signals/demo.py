@@ -402,19 +402,15 @@ def _article_for(plan: Plan, department):
         return None
     from knowledgebase.models import Article
 
-    qs = Article.objects.filter(title__icontains=plan.article_keyword)
-    if hasattr(qs, "published"):
-        qs = qs.published()
+    qs = Article.objects.published().filter(title__icontains=plan.article_keyword)
     own = qs.filter(owner_department=department).order_by("pk").first()
     return own or qs.order_by("pk").first()
 
 
 def _flag_mandatory(user, article, signal) -> None:
     """Resolved by changing an article: flag it as a mandatory read when the department may."""
-    from .services import _require_reading, require_reading_available
+    from .services import _require_reading
 
-    if not require_reading_available():
-        return
     try:
         with transaction.atomic():
             _require_reading(user=user, article=article, summary=f"Aangepast na signaal #{signal.pk}: {signal.title}")

@@ -159,12 +159,12 @@ class TransitionForm(ConfiguredForm):
         label=_("Mandatory read: every agent must read the changed article"), required=False,
     )
 
-    def __init__(self, *args, signal, article_queryset=None, allow_require_reading: bool = False, **kwargs):
-        self.signal, self.article_queryset, self.allow_require_reading = signal, article_queryset, allow_require_reading
+    def __init__(self, *args, signal, article_queryset=None, **kwargs):
+        self.signal, self.article_queryset = signal, article_queryset
         super().__init__(*args, **kwargs)
 
     def configure(self):
-        signal, article_queryset, allow_require_reading = self.signal, self.article_queryset, self.allow_require_reading
+        signal, article_queryset = self.signal, self.article_queryset
         allowed = TRANSITIONS[signal.status]
         self.fields["to_status"].choices = [(s, SignalStatus(s).label) for s in allowed]
         self.fields["owner"].queryset = department_staff(signal.department_id)
@@ -176,8 +176,6 @@ class TransitionForm(ConfiguredForm):
         else:
             self.fields["article"].queryset = article_queryset
             self.fields["article"].initial = signal.resolution_article_id
-            if not allow_require_reading:
-                del self.fields["require_reading"]
 
     @property
     def can_resolve(self) -> bool:

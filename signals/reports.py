@@ -140,7 +140,7 @@ def overleg_report(*, department: Department, year: int, month: int, today: date
 def report_csv_rows(report: OverlegReport):
     """Rows for the CSV export: the key figures, an empty line, then one row per signal that
     was open at some time during the month, most evidence first (every cell goes through
-    exports.csv_safe)."""
+    kcc.core.csvsafe.csv_cell)."""
     from django.utils.translation import gettext as _
 
     def fmt(value):

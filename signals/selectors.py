@@ -21,11 +21,16 @@ from django.db.models import (
     Window,
 )
 from django.db.models.functions import Greatest, RowNumber
+from django.http import Http404
 from django.utils import timezone
 
+from kcc.core.access import department_ids
+from kcc.core.constants import Role
+from kcc.core.models import Department
 from kcc.core.normalize import fold_text
+from knowledgebase.models import Article
 
-from .access import signal_scope
+from .access import sees_all_signals, signal_scope
 from .constants import (
     BOARD_CLOSED_DAYS,
     BOARD_COLUMN_LIMIT,
@@ -350,3 +355,51 @@ def recent_contacts_for_agent(*, user, exclude_signal=None, limit: int = 10):
     if exclude_signal is not None:
         qs = qs.exclude(signal_evidence__signal=exclude_signal)
     return list(qs.order_by("-started_at", "-pk")[:limit])
+
+
+def filter_departments(*, user) -> QuerySet:
+    """The departments a user may filter the board and list on: every active one for those who
+    see all signals, else their own back-office and manager departments."""
+    if sees_all_signals(user):
+        return Department.objects.filter(is_active=True).order_by("name")
+    return Department.objects.filter(pk__in=department_ids(user, Role.BACKOFFICE, Role.MANAGER)).order_by("name")
+
+
+def resolution_article_choices(*, signal: Signal) -> QuerySet:
+    """Published knowledge articles a department can link when resolving, its own first."""
+    return (
+        Article.objects.published().select_related("owner_department")
+        .annotate(own=Case(When(owner_department_id=signal.department_id, then=Value(0)), default=Value(1), output_field=IntegerField()))
+        .order_by("own", "title")
+    )
+
+
+def evidence_get(*, signal: Signal, pk) -> Evidence:
+    """One evidence row of `signal` (404 for another signal's or a malformed id)."""
+    if not str(pk).isdigit():
+        raise Http404
+    try:
+        return Evidence.objects.get(pk=pk, signal=signal)
+    except Evidence.DoesNotExist:
+        raise Http404 from None
+
+
+def comment_parent_get(*, signal: Signal, pk: str) -> Comment | None:
+    """The comment of `signal` a reply answers; None when no parent is given, 404 for a bad one."""
+    pk = (pk or "").strip()
+    if not pk:
+        return None
+    parent = Comment.objects.filter(pk=pk, signal=signal).first() if pk.isdigit() else None
+    if parent is None:
+        raise Http404
+    return parent
+
+
+def merge_candidates(*, user, source: Signal) -> tuple[list[Signal], list[int]]:
+    """Open signals `source` can be merged into, the most similar first (then same department,
+    department name, id), and the ids of the similar ones."""
+    similar_ids = [s.pk for s in signal_similar(text=source.title, department=source.department_id, limit=8, user=user, exclude_ids=[source.pk])]
+    candidates = list(signal_scope(user).open().exclude(pk=source.pk).select_related("department"))
+    order = {pk: i for i, pk in enumerate(similar_ids)}
+    candidates.sort(key=lambda s: (order.get(s.pk, len(order)), s.department_id != source.department_id, s.department.name, s.pk))
+    return candidates, similar_ids

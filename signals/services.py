@@ -24,6 +24,7 @@ from kcc.core.constants import Role
 from kcc.core.exceptions import DomainError
 from kcc.core.models import Department, Membership
 from kcc.core.workdays import WorkCalendar, local_date
+from knowledgebase import services as kb_services
 
 from .access import can_merge, can_raise, can_respond
 from .constants import (
@@ -77,15 +78,6 @@ def _follow_merges(signal: Signal) -> Signal:
 def _support(*, signal: Signal, user) -> Supporter:
     supporter, _created = Supporter.objects.get_or_create(signal=signal, user=user)
     return supporter
-
-
-def require_reading_available() -> bool:
-    """True when the knowledge base offers `article_require_reading` (it lands separately)."""
-    try:
-        from knowledgebase import services as kb_services
-    except ImportError:
-        return False
-    return callable(getattr(kb_services, "article_require_reading", None))
 
 
 # --- raising and evidence -----------------------------------------------------------------
@@ -182,8 +174,6 @@ def signal_evidence_remove(*, user, evidence: Evidence) -> None:
 
 
 def _require_reading(*, user, article, summary: str) -> None:
-    from knowledgebase import services as kb_services
-
     try:
         kb_services.article_require_reading(user=user, article=article, summary=summary)
     except DomainError as exc:
@@ -255,8 +245,6 @@ def signal_transition(
         if require_reading:
             if article is None:
                 raise DomainError(_("Choose the article that must be read."), field="article")
-            if not require_reading_available():
-                raise DomainError(_("The knowledge base cannot flag mandatory reads yet."), field="require_reading")
             _require_reading(user=user, article=article, summary=_("Changed after signal #%(id)s: %(title)s") % {"id": signal.pk, "title": signal.title})
             signal.resolution_required_reading = True
             fields.append("resolution_required_reading")

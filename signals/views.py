@@ -10,15 +10,15 @@ from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.cache import patch_vary_headers
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from channels.access import access_contact
 from kcc.core.access import department_ids, role_required
 from kcc.core.constants import LogAction, Purpose, Role
+from kcc.core.csvsafe import csv_response
 from kcc.core.exceptions import DomainError
-from kcc.core.models import Department
+from kcc.core.htmx import add_domain_error, is_fragment, render_htmx, safe_next
 from kcc.core.services import processing_log_record
 
 from . import selectors, services
@@ -32,11 +32,8 @@ from .access import (
     can_raise,
     can_respond,
     report_departments,
-    sees_all_signals,
-    signal_scope,
 )
 from .constants import OPEN_STATUSES, SignalStatus
-from .exports import csv_response
 from .forms import (
     AssignForm,
     CommentForm,
@@ -48,7 +45,6 @@ from .forms import (
     SupportSearchForm,
     TransitionForm,
 )
-from .models import Comment, Evidence
 from .reports import overleg_report, report_csv_rows
 
 PAGE_SIZE = 50
@@ -56,44 +52,8 @@ PAGE_SIZE = 50
 EVIDENCE_SHOWN = 10
 
 
-def _fragment(request) -> bool:
-    return bool(request.htmx) and not request.htmx.boosted
-
-
-def _respond(request, template: str, context: dict, *, partial: str | None = None, status: int = 200):
-    """Full page, or only `partial` for htmx requests; always Vary: HX-Request."""
-    name = f"{template}#{partial}" if partial and _fragment(request) else template
-    response = TemplateResponse(request, name, context, status=status)
-    patch_vary_headers(response, ["HX-Request"])
-    return response
-
-
-def _filter_departments(user):
-    if sees_all_signals(user):
-        return Department.objects.filter(is_active=True).order_by("name")
-    return Department.objects.filter(pk__in=department_ids(user, Role.BACKOFFICE, Role.MANAGER)).order_by("name")
-
-
-def _contact_or_404(user, pk):
-    from channels.access import access_contact
-
-    return access_contact(user, pk)
-
-
-def _safe_next(request, fallback: str) -> str:
-    target = request.POST.get("next") or request.GET.get("next") or ""
-    if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
-        return target
-    return fallback
-
-
-def _contact_url(contact) -> str | None:
-    from django.urls import NoReverseMatch
-
-    try:
-        return reverse("channels:contact_detail", args=[contact.pk])
-    except NoReverseMatch:
-        return None
+def _contact_url(contact) -> str:
+    return reverse("channels:contact_detail", args=[contact.pk])
 
 
 # --- board and list -----------------------------------------------------------------------
@@ -103,13 +63,13 @@ def _contact_url(contact) -> str | None:
 @role_required(*BOARD_ROLES)
 def board(request):
     filterset, columns = selectors.signal_board(
-        user=request.user, data=request.GET, request=request, department_queryset=_filter_departments(request.user),
+        user=request.user, data=request.GET, request=request, department_queryset=selectors.filter_departments(user=request.user),
     )
-    return _respond(
+    return render_htmx(
         request, "signals/board.html",
         {"filter": filterset, "columns": columns, "total": sum(c.count for c in columns), "today": timezone.localdate(),
          "can_raise": can_raise(request.user), "list_query": request.GET.urlencode()},
-        partial="columns",
+        part="columns",
     )
 
 
@@ -117,15 +77,15 @@ def board(request):
 @role_required(*BOARD_ROLES)
 def signal_list_view(request):
     filterset, qs = selectors.signal_list(
-        user=request.user, data=request.GET, request=request, department_queryset=_filter_departments(request.user),
+        user=request.user, data=request.GET, request=request, department_queryset=selectors.filter_departments(user=request.user),
     )
     page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
-    return _respond(
+    return render_htmx(
         request, "signals/list.html",
         {"filter": filterset, "page": page, "today": timezone.localdate(), "query": query.urlencode(), "can_raise": can_raise(request.user)},
-        partial="results",
+        part="results",
     )
 
 
@@ -146,7 +106,7 @@ def _similar_for_form(request, data, *, contact=None, exclude_ids=()):
 @role_required(*RAISE_ROLES)
 def signal_create(request):
     contact_id = request.POST.get("contact") or request.GET.get("contact")
-    contact = _contact_or_404(request.user, contact_id) if contact_id else None
+    contact = access_contact(request.user, contact_id) if contact_id else None
     initial = {}
     if contact is not None:
         initial = {
@@ -177,7 +137,7 @@ def signal_create(request):
                         contact=contact, note=data.get("note", ""),
                     )
                 except DomainError as exc:
-                    form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+                    add_domain_error(form, exc)
                 else:
                     messages.success(request, _("Signal raised. %(department)s has been asked to respond.") % {"department": signal.department.name})
                     return redirect("signals:detail", pk=signal.pk)
@@ -187,7 +147,7 @@ def signal_create(request):
         similar = selectors.signal_similar(
             text=initial["title"], department=contact.topic_department_id, user=request.user,
         )
-    return _respond(
+    return render_htmx(
         request, "signals/form.html",
         {
             "form": form, "contact": contact, "contact_url": _contact_url(contact) if contact else None, "similar": similar,
@@ -203,16 +163,14 @@ def signal_create(request):
 def similar(request):
     """Live suggestions while the agent types a title (htmx)."""
     contact_id = request.GET.get("contact")
-    contact = _contact_or_404(request.user, contact_id) if contact_id else None
+    contact = access_contact(request.user, contact_id) if contact_id else None
     found = _similar_for_form(request, request.GET, contact=contact)
     title = (request.GET.get("title") or "").strip()
-    response = TemplateResponse(
+    return render_htmx(
         request, "signals/form.html#similar",
         {"similar": found, "contact": contact, "similar_mode": "text" if title else "department",
          "seen_ids": ",".join(str(s.pk) for s in found)},
     )
-    patch_vary_headers(response, ["HX-Request"])
-    return response
 
 
 # --- "ik zie dit ook" -----------------------------------------------------------------------
@@ -225,7 +183,7 @@ def support(request):
     contact_id = request.GET.get("contact")
     if not contact_id:
         raise Http404
-    contact = _contact_or_404(request.user, contact_id)
+    contact = access_contact(request.user, contact_id)
     form = SupportSearchForm(request.GET or None, initial={"q": contact.subject})
     q = contact.subject
     if form.is_valid() and "q" in request.GET:
@@ -235,10 +193,10 @@ def support(request):
     results = selectors.signal_similar(text=q, department=contact.topic_department_id, user=request.user, limit=10, exclude_ids=linked_ids)
     if not results and not q.strip():
         results = list(selectors.signal_list(user=request.user, data={})[1].exclude(pk__in=linked_ids)[:10])
-    return _respond(
+    return render_htmx(
         request, "signals/support.html",
         {"form": form, "contact": contact, "contact_url": _contact_url(contact), "results": results, "linked": linked, "q": q},
-        partial="results",
+        part="results",
     )
 
 
@@ -249,25 +207,25 @@ def evidence_add(request, pk):
     form = EvidenceAddForm(request.POST)
     fallback = reverse("signals:detail", args=[signal.pk])
     if not form.is_valid():
-        if _fragment(request):
+        if is_fragment(request):
             return TemplateResponse(request, "signals/_evidence_result.html", {"error": _("Choose a contact."), "signal": signal}, status=422)
         messages.error(request, _("Choose a contact."))
-        return redirect(_safe_next(request, fallback))
-    contact = _contact_or_404(request.user, form.cleaned_data["contact"])
+        return redirect(safe_next(request, fallback))
+    contact = access_contact(request.user, form.cleaned_data["contact"])
     try:
         evidence, created, landed = services.signal_evidence_add(
             user=request.user, signal=signal, contact=contact, note=form.cleaned_data["note"],
         )
     except DomainError as exc:
-        if _fragment(request):
+        if is_fragment(request):
             return TemplateResponse(request, "signals/_evidence_result.html", {"error": exc.message, "signal": signal}, status=409)
         messages.error(request, exc.message)
-        return redirect(_safe_next(request, fallback))
+        return redirect(safe_next(request, fallback))
     if created:
         text = _("Contact #%(contact)s added to signal “%(title)s”.") % {"contact": contact.pk, "title": landed.title}
     else:
         text = _("Contact #%(contact)s was already linked to this signal.") % {"contact": contact.pk}
-    if _fragment(request):
+    if is_fragment(request):
         response = TemplateResponse(
             request, "signals/_evidence_result.html",
             {"message": text, "signal": landed, "evidence_count": landed.evidence_count},
@@ -275,17 +233,14 @@ def evidence_add(request, pk):
         response["HX-Trigger"] = "signal-evidence-changed"
         return response
     messages.success(request, text)
-    return redirect(_safe_next(request, reverse("signals:detail", args=[landed.pk])))
+    return redirect(safe_next(request, reverse("signals:detail", args=[landed.pk])))
 
 
 @require_POST
 @role_required(*RAISE_ROLES)
 def evidence_remove(request, pk, evidence_pk):
     signal = access_signal(request.user, pk)
-    try:
-        evidence = Evidence.objects.get(pk=evidence_pk, signal=signal)
-    except (Evidence.DoesNotExist, ValueError):
-        raise Http404 from None
+    evidence = selectors.evidence_get(signal=signal, pk=evidence_pk)
     try:
         services.signal_evidence_remove(user=request.user, evidence=evidence)
     except DomainError as exc:
@@ -296,21 +251,6 @@ def evidence_remove(request, pk, evidence_pk):
 
 
 # --- one signal -----------------------------------------------------------------------------
-
-
-def _article_queryset(signal):
-    """Articles a department can link when resolving: published ones once the knowledge base
-    has statuses, its own department's first."""
-    from django.db.models import Case, IntegerField, Value, When
-
-    from knowledgebase.models import Article
-
-    qs = Article.objects.all()
-    if hasattr(qs, "published"):
-        qs = qs.published()
-    return qs.select_related("owner_department").annotate(
-        own=Case(When(owner_department_id=signal.department_id, then=Value(0)), default=Value(1), output_field=IntegerField()),
-    ).order_by("own", "title")
 
 
 def _detail_context(request, signal, **overrides):
@@ -339,11 +279,10 @@ def _detail_context(request, signal, **overrides):
         "can_merge": can_merge(user) and signal.status in OPEN_STATUSES,
         "is_teamlead": can_merge(user),
         "merged_from": list(signal.merged_from.order_by("pk").values("pk", "title")),
-        "require_reading_available": services.require_reading_available(),
     }
     if respond:
         ctx["transition_form"] = TransitionForm(
-            signal=signal, article_queryset=_article_queryset(signal), allow_require_reading=ctx["require_reading_available"],
+            signal=signal, article_queryset=selectors.resolution_article_choices(signal=signal),
         )
         ctx["assign_form"] = AssignForm(signal=signal)
     if ctx["can_raise"]:
@@ -359,7 +298,7 @@ def _detail_context(request, signal, **overrides):
 def signal_detail(request, pk):
     signal = access_signal(request.user, pk)
     services.signal_outcome_seen(user=request.user, signal=signal)
-    return _respond(request, "signals/detail.html", _detail_context(request, signal))
+    return render_htmx(request, "signals/detail.html", _detail_context(request, signal))
 
 
 @require_POST
@@ -368,8 +307,7 @@ def signal_transition(request, pk):
     signal = access_signal(request.user, pk)
     if not can_respond(request.user, signal):
         raise PermissionDenied
-    allow_reading = services.require_reading_available()
-    form = TransitionForm(request.POST, signal=signal, article_queryset=_article_queryset(signal), allow_require_reading=allow_reading)
+    form = TransitionForm(request.POST, signal=signal, article_queryset=selectors.resolution_article_choices(signal=signal))
     if form.is_valid():
         data = form.cleaned_data
         try:
@@ -379,12 +317,12 @@ def signal_transition(request, pk):
                 require_reading=bool(data.get("require_reading")),
             )
         except DomainError as exc:
-            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+            add_domain_error(form, exc)
         else:
             messages.success(request, _("Status changed to “%(status)s”. The KCC sees your response.") % {"status": SignalStatus(data["to_status"]).label.lower()})
             return redirect("signals:detail", pk=signal.pk)
     signal = access_signal(request.user, pk)
-    return _respond(request, "signals/detail.html", _detail_context(request, signal, transition_form=form), status=422)
+    return render_htmx(request, "signals/detail.html", _detail_context(request, signal, transition_form=form), status=422)
 
 
 @require_POST
@@ -398,11 +336,11 @@ def signal_assign(request, pk):
         try:
             services.signal_assign(user=request.user, signal=signal, owner=form.cleaned_data["owner"], target_date=form.cleaned_data["target_date"])
         except DomainError as exc:
-            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+            add_domain_error(form, exc)
         else:
             messages.success(request, _("Owner and target date saved."))
             return redirect("signals:detail", pk=signal.pk)
-    return _respond(request, "signals/detail.html", _detail_context(request, signal, assign_form=form), status=422)
+    return render_htmx(request, "signals/detail.html", _detail_context(request, signal, assign_form=form), status=422)
 
 
 @require_POST
@@ -410,19 +348,14 @@ def signal_assign(request, pk):
 def comment_add(request, pk):
     signal = access_signal(request.user, pk)
     form = CommentForm(request.POST)
-    parent = None
-    parent_id = (request.POST.get("parent") or "").strip()
-    if parent_id:
-        parent = Comment.objects.filter(pk=parent_id, signal=signal).first() if parent_id.isdigit() else None
-        if parent is None:
-            raise Http404
+    parent = selectors.comment_parent_get(signal=signal, pk=request.POST.get("parent"))
     if form.is_valid():
         try:
             services.signal_comment_add(user=request.user, signal=signal, body=form.cleaned_data["body"], parent=parent)
         except DomainError as exc:
             form.add_error("body", exc.message)
         else:
-            if _fragment(request):
+            if is_fragment(request):
                 return TemplateResponse(
                     request, "signals/detail.html#comments",
                     {"signal": signal, "comments": selectors.comment_tree(signal=signal), "comment_form": CommentForm(), "comment_saved": True},
@@ -434,12 +367,12 @@ def comment_add(request, pk):
         "reply_form": form if parent else None,
         "reply_to": parent.pk if parent else None,
     }
-    if _fragment(request):
+    if is_fragment(request):
         return TemplateResponse(
             request, "signals/detail.html#comments",
             {"signal": signal, "comments": selectors.comment_tree(signal=signal), **errors}, status=422,
         )
-    return _respond(request, "signals/detail.html", _detail_context(request, signal, **errors), status=422)
+    return render_htmx(request, "signals/detail.html", _detail_context(request, signal, **errors), status=422)
 
 
 @require_http_methods(["GET", "POST"])
@@ -449,10 +382,7 @@ def signal_merge(request, pk):
     if source.status not in OPEN_STATUSES:
         messages.error(request, _("Only an open signal can be merged."))
         return redirect("signals:detail", pk=source.pk)
-    similar_ids = [s.pk for s in selectors.signal_similar(text=source.title, department=source.department_id, limit=8, user=request.user, exclude_ids=[source.pk])]
-    candidates = list(signal_scope(request.user).open().exclude(pk=source.pk).select_related("department"))
-    order = {pk: i for i, pk in enumerate(similar_ids)}
-    candidates.sort(key=lambda s: (order.get(s.pk, len(order)), s.department_id != source.department_id, s.department.name, s.pk))
+    candidates, similar_ids = selectors.merge_candidates(user=request.user, source=source)
     form = MergeForm(request.POST or None, candidates=candidates, similar_ids=set(similar_ids))
     status = 200
     if request.method == "POST":
@@ -461,7 +391,7 @@ def signal_merge(request, pk):
             try:
                 services.signal_merge(user=request.user, source=source, target=target, response=form.cleaned_data["response"])
             except DomainError as exc:
-                form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+                add_domain_error(form, exc)
             else:
                 messages.success(request, _("Signal #%(source)s merged into #%(target)s.") % {"source": source.pk, "target": target.pk})
                 return redirect("signals:detail", pk=target.pk)
@@ -476,9 +406,9 @@ def signal_merge(request, pk):
 def outcome_seen(request, pk):
     signal = access_signal(request.user, pk)
     services.signal_outcome_seen(user=request.user, signal=signal)
-    if _fragment(request):
+    if is_fragment(request):
         return HttpResponse("")
-    return redirect(_safe_next(request, reverse("core:home")))
+    return redirect(safe_next(request, reverse("core:home")))
 
 
 # --- overleg report -------------------------------------------------------------------------

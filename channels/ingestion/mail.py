@@ -20,7 +20,9 @@ from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.utils.translation import gettext as _
 
-from .files import sanitize_filename, sniff_content_type
+from kcc.core.files import sanitize_filename
+
+from .files import sniff_content_type
 from .sanitize import clean_html, html_to_text
 from .text import clean_text, decode_8bit_header, decode_bytes
 

@@ -13,11 +13,8 @@ and department admins are subclassed and registered again, so their inlines and 
 behaviour stay as they are.
 """
 
-import csv
-import io
 import logging
 from collections.abc import Iterable
-from datetime import datetime
 from importlib import import_module
 
 from django.conf import settings
@@ -98,19 +95,7 @@ def _deactivation_message(ended: int) -> str:
 
 # --- access review -------------------------------------------------------------------------
 
-from .csvsafe import FORMULA_PREFIXES, defuse  # noqa: F401,E402  (re-exported)
-
-
-def csv_cell(value) -> str:
-    """A CSV cell a spreadsheet will not run as a formula ("CSV injection"): text starting with
-    = + - @ TAB CR (also after leading spaces, and their full-width forms) gets an apostrophe."""
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return _("yes") if value else _("no")
-    if isinstance(value, datetime):
-        return timezone.localtime(value).strftime("%Y-%m-%d %H:%M") if timezone.is_aware(value) else value.strftime("%Y-%m-%d %H:%M")
-    return defuse(str(value))
+from .csvsafe import FORMULA_PREFIXES, csv_cell, csv_text, defuse  # noqa: F401,E402  (re-exported)
 
 
 def access_review_header() -> list[str]:
@@ -139,15 +124,6 @@ def access_review_rows(*, departments: Iterable[Department] | None = None) -> li
             for u in loose
         ]
     return rows
-
-
-def csv_text(rows: Iterable[Iterable]) -> str:
-    """Semicolon-separated CSV (what Dutch spreadsheet settings expect), every cell made safe."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, delimiter=";", quoting=csv.QUOTE_MINIMAL, lineterminator="\r\n")
-    for row in rows:
-        writer.writerow([csv_cell(c) for c in row])
-    return buffer.getvalue()
 
 
 def access_review_csv(*, departments: Iterable[Department] | None = None) -> str:

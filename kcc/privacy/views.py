@@ -14,6 +14,7 @@ from callbacks.models import CallbackRequest
 from channels.models import Contact
 from kcc.core.access import role_required
 from kcc.core.constants import LogAction, Purpose, Role
+from kcc.core.csvsafe import csv_response
 from kcc.core.exceptions import DomainError
 from kcc.core.services import processing_log_record
 from signals.models import Evidence
@@ -247,14 +248,12 @@ def retention_approve(request, pk):
 def processing_log(request):
     filterset, qs = selectors.processing_log_list(data=request.GET or None, request=request)
     if request.GET.get("formaat") == "csv" and filterset.is_bound and filterset.is_valid():
-        from kcc.dashboard.exports import csv_response
-
         rows = (
             (e.at.isoformat(), e.username, e.customer_ref, e.get_action_display(), e.get_purpose_display(), e.context, e.request_id)
             for e in qs.iterator(chunk_size=2000)
         )
         header = [_("At"), _("Employee"), _("Customer number"), _("Action"), _("Purpose"), _("Context"), _("Request id")]
-        return csv_response("verwerkingenlog", header, rows)
+        return csv_response(rows, filename="verwerkingenlog", header=header, stream=True)
     page = Paginator(qs, LOG_PAGE_SIZE).get_page(request.GET.get("pagina"))
     query = request.GET.copy()
     query.pop("pagina", None)

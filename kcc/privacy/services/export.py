@@ -19,6 +19,7 @@ from callbacks.models import CallbackRequest
 from channels.constants import InboundSource
 from channels.models import Contact, Message
 from kcc.core.constants import LogAction, Purpose
+from kcc.core.files import sanitize_filename
 from kcc.core.models import Customer, ProcessingLogEntry
 from kcc.core.services import processing_log_record
 from signals.models import Evidence
@@ -74,12 +75,6 @@ def _customer_data(customers: Iterable[Customer]) -> list[dict]:
     ]
 
 
-def _safe_name(name: str) -> str:
-    from channels.views import safe_filename
-
-    return safe_filename(name)
-
-
 def _contacts_data(contacts, zf: zipfile.ZipFile) -> list[dict]:
     result = []
     for contact in contacts:
@@ -91,7 +86,7 @@ def _contacts_data(contacts, zf: zipfile.ZipFile) -> list[dict]:
                 zf.writestr(original, bytes(message.raw.payload))
             files = []
             for attachment in message.attachments.all():
-                path = f"bijlagen/{attachment.pk}-{_safe_name(attachment.filename)}"
+                path = f"bijlagen/{attachment.pk}-{sanitize_filename(attachment.filename)}"
                 try:
                     with attachment.file.open("rb") as fh:
                         zf.writestr(path, fh.read())
