@@ -514,10 +514,15 @@ class Desk:
                 self.press("Enter")
 
     def tab_to(self, selector: str, *, max_tabs: int = 40) -> None:
+        """Tab (or Shift+Tab, when the element comes before the focus) until it has focus."""
+        backwards = self.page.evaluate(
+            """(sel) => { const el = document.querySelector(sel), a = document.activeElement;
+                 if (!el || !a || a === document.body) return false;
+                 return !!(a.compareDocumentPosition(el) & Node.DOCUMENT_POSITION_PRECEDING); }""", selector)
         for _ in range(max_tabs):
             if self.focused(selector):
                 return
-            self.press("Tab")
+            self.press("Shift+Tab" if backwards else "Tab")
         if not self.focused(selector):
             raise TaskError(f"{selector} not reached with {max_tabs} x Tab")
 
@@ -592,12 +597,13 @@ SEL = {
     "call_start": "[data-testid=new-call]",
     "desk": "#desk",
     "identify_q": "#id_caller_q",
-    "identify_results": "#caller, #identify-results, #caller-results",
     "caller": "#caller [data-testid=contact-customer]",
-    "kb_q": "#kb-q, #knowledge input[type=search], [data-testid=knowledge-search] input",
-    "kb_results": "#kb-results, #knowledge-results, [data-testid=knowledge-results]",
-    "kb_link": "[data-testid=article-link] button, #knowledge button[name=article], button[data-article-link]",
-    "kb_linked": "[data-testid=linked-articles], #linked-articles",
+    "kb_q": "#kp-q",
+    "kb_results": "#kp-results",
+    "kb_first_hit": "#kp-results [data-testid=knowledge-hit] a",
+    "kb_reader": "[data-testid=knowledge-article]",
+    "kb_link": "[data-testid=knowledge-link]",
+    "kb_linked": "[data-testid=article-links]",
     "close_form": "form[data-testid=close-form]",
     "question": "form[data-testid=close-form] [name=question]",
     "outcome": "form[data-testid=close-form] [name=outcome]",
@@ -721,6 +727,10 @@ def t1(desk: Desk, ctx: Ctx) -> None:
     desk.timed_search("knowledge", "paspoort verlengen", SEL["kb_results"], "Paspoort verlengen")
     desk.settle()
     desk.axe("knowledge results")
+    desk.activate(SEL["kb_first_hit"])  # read it inline
+    page.wait_for_selector(SEL["kb_reader"], state="visible")
+    desk.settle()
+    desk.axe("article read inline")
     desk.activate(SEL["kb_link"])
     page.wait_for_selector(SEL["kb_linked"], state="visible")
     desk.settle()
