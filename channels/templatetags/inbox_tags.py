@@ -2,36 +2,25 @@
 
 from datetime import datetime
 
-import nh3
 from django import template
 from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-register = template.Library()
+from ..ingestion.sanitize import clean_html
 
-# Mail HTML keeps its structure and links; everything active goes: scripts, event handlers,
-# htmx/hx-* and data attributes, styles, forms, images (remote images are trackers and the CSP
-# blocks them anyway).
-_TAGS = set(nh3.ALLOWED_TAGS) - {"img", "map", "area"}
-_URL_SCHEMES = {"http", "https", "mailto", "tel"}
+register = template.Library()
 
 
 @register.filter(is_safe=True)
 def sanitize_html(value: str) -> str:
-    """Clean HTML again at render time. The ingestion side stores nh3-cleaned HTML already;
+    """Clean HTML again at render time, with the same rule set as ingestion
+    (channels.ingestion.sanitize.clean_html): the ingestion side stores cleaned HTML already;
     cleaning twice means a row written any other way is still rendered inert."""
     if not value:
         return ""
-    cleaned = nh3.clean(
-        str(value),
-        tags=_TAGS,
-        url_schemes=_URL_SCHEMES,
-        link_rel="noopener noreferrer nofollow",
-        strip_comments=True,
-    )
-    return mark_safe(cleaned)  # noqa: S308 - the output of nh3.clean with a strict allow-list
+    return mark_safe(clean_html(str(value)))  # noqa: S308 - nh3 output under the one strict allow-list
 
 
 @register.filter

@@ -71,11 +71,13 @@ def parse_customer_query(q: str) -> CustomerQuery:
     return CustomerQuery("name", fold_text(q))
 
 
-def customer_list(*, user, q: str, limit: int = 25) -> tuple[CustomerQuery, list[Customer]]:
-    """Search the customers in the user's scope. Returns the parsed query and at most `limit`
-    customers, with their digital addresses prefetched."""
+def customer_list(*, user, q: str, limit: int = 25, queryset: QuerySet[Customer] | None = None) -> tuple[CustomerQuery, list[Customer]]:
+    """The one customer search. Searches the customers in the user's scope (active records),
+    or in `queryset` when given: the privacy officer passes every record, restricted and merged
+    ones included. Returns the parsed query and at most `limit` customers, with their digital
+    addresses prefetched."""
     query = parse_customer_query(q)
-    qs = customer_scope(user).active()
+    qs = customer_scope(user).active() if queryset is None else queryset
     if query.kind == "empty":
         return query, []
     if query.kind == "email":

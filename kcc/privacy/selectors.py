@@ -4,6 +4,8 @@ from django.core.exceptions import ValidationError
 from django.db.models import Q, QuerySet
 
 from kcc.core.models import Customer, ProcessingLogEntry
+from kcc.core.normalize import validate_bsn
+from kcc.core.selectors import customer_list
 
 from .filters import ProcessingLogFilter
 from .models import LegalHold, RetentionRun
@@ -56,33 +58,16 @@ def legal_hold_list(*, customer_ids=None, contact_ids=None, callback_ids=None) -
 
 def privacy_customer_search(*, q: str, limit: int = 25) -> list[Customer]:
     """Search every customer, restricted and merged ones included (the privacy officer must find
-    them all). Same interpretation of the search box as the agents' search."""
-    from kcc.core.constants import AddressKind
-    from kcc.core.normalize import validate_bsn
-    from kcc.core.selectors import parse_customer_query
-
-    qs = Customer.objects.all()
+    them all): the agents' one customer search (kcc.core.selectors.customer_list) over every
+    record, plus a lookup by BSN."""
     compact = "".join((q or "").split()).replace(".", "")
     if compact.isdigit() and len(compact) in (8, 9):
         try:
-            return list(qs.filter(bsn=validate_bsn(compact))[:limit])
+            return list(Customer.objects.filter(bsn=validate_bsn(compact))[:limit])
         except ValidationError:
             pass
-    query = parse_customer_query(q)
-    if query.kind == "empty":
-        return []
-    if query.kind == "email":
-        qs = qs.filter(addresses__kind=AddressKind.EMAIL, addresses__value=query.value)
-    elif query.kind == "phone":
-        qs = qs.filter(addresses__kind=AddressKind.PHONE, addresses__value=query.value)
-    elif query.kind == "postcode":
-        qs = qs.filter(postcode=query.value)
-        if query.house_number is not None:
-            qs = qs.filter(house_number=query.house_number)
-    else:
-        for token in query.value.split()[:5]:
-            qs = qs.filter(name_folded__contains=token)
-    return list(qs.distinct().order_by("last_name", "first_name", "pk")[:limit])
+    _query, found = customer_list(user=None, q=q, limit=limit, queryset=Customer.objects.all())
+    return found
 
 
 def processing_log_list(*, data, request=None) -> tuple[ProcessingLogFilter, QuerySet[ProcessingLogEntry]]:
