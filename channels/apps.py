@@ -30,3 +30,9 @@ class ChannelsConfig(AppConfig):
         navigation.register(_("Transferred to us"), "channels:transfers_received", {Role.BACKOFFICE, Role.MANAGER}, order=14)
         register_home_section("channels/home_section.html", {Role.AGENT, Role.TEAMLEAD}, home_section_context)
         register_customer_timeline("channels/customer_timeline.html", customer_timeline_context)
+
+        from kcc.core.palette import register_source
+
+        from .palette import palette_contacts
+
+        register_source("contacts", palette_contacts, order=20)

@@ -27,6 +27,11 @@ class KnowledgebaseConfig(AppConfig):
         # registered here by URL name only, so no import of the inbox is needed.
         navigation.register(_("Knowledge gaps"), "channels:knowledge_gaps", {Role.EDITOR}, order=62)
         register_home_section("knowledgebase/home_mandatory.html", {Role.AGENT, Role.TEAMLEAD}, home_section_context)
+        from kcc.core.palette import register_source
+
+        from .palette import palette_articles
+
+        register_source("articles", palette_articles, order=40)
         # Functional admins may inspect (not change) the knowledge base in the admin site.
         ROLE_PERMISSIONS.setdefault(Role.ADMIN, set()).update(
             {"knowledgebase.view_article", "knowledgebase.view_articleversion", "knowledgebase.view_articlefeedback",

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import health, views
+from . import health, palette, views
 
 app_name = "core"
 
@@ -8,6 +8,7 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("inloggen/", views.login_view, name="login"),
     path("uitloggen/", views.logout_view, name="logout"),
+    path("ga-naar/", palette.palette_view, name="palette"),
     path("klanten/", views.customer_search, name="customer_search"),
     path("klanten/nieuw/", views.customer_create_view, name="customer_create"),
     path("klanten/<int:pk>/", views.customer_detail, name="customer_detail"),

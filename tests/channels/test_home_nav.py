@@ -28,7 +28,7 @@ def test_home_shows_my_open_contacts(login, agent):
         contact_claim(user=agent, contact_id=c.pk)
     ContactFactory()
     html = login(agent).get(reverse("core:home")).content.decode()
-    assert "2 open klantcontacten staan op uw naam" in html
+    assert "2 open klantcontacten staan op jouw naam" in html
     assert reverse("channels:inbox") + "?assigned=me" in html
 
 

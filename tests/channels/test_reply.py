@@ -113,7 +113,7 @@ def test_reply_view_sends_and_shows_it_in_the_thread(login, agent, django_captur
         response = client.post(reverse("channels:contact_reply", args=[contact.pk]), {"text": "Uw pas is onderweg."}, follow=True)
     assert response.status_code == 200
     html = response.content.decode()
-    assert "Uw antwoord per e-mail is verstuurd naar jan.jansen@example.nl." in html
+    assert "Je antwoord per e-mail is verstuurd naar jan.jansen@example.nl." in html
     assert "Uw pas is onderweg." in html
     assert len(mail.outbox) == 1
 

@@ -58,7 +58,7 @@ def test_callback_from_phone_contact_to_done_and_visible_on_timeline(
     axe(page, context="department queue")
     page.get_by_role("link", name=customer.full_name).click()
     page.get_by_role("button", name="Oppakken").click()
-    expect(page.get_by_test_id("callback-feedback")).to_contain_text("U heeft dit terugbelverzoek opgepakt")
+    expect(page.get_by_test_id("callback-feedback")).to_contain_text("Je hebt dit terugbelverzoek opgepakt")
     expect(page.get_by_test_id("callback-status")).to_have_text("Opgepakt")
 
     page.get_by_label("Geen gehoor").check()

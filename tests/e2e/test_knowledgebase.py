@@ -62,7 +62,7 @@ def test_agent_confirms_a_mandatory_read_from_the_home_page(page, live_server, l
     page.go_back()
     page.locator("#kb-mandatory-home").get_by_role("button", name=re.compile("Gelezen en begrepen")).click()
     expect(page.locator("#kb-mandatory-home")).to_contain_text("Bevestigd")
-    expect(page.locator("#kb-mandatory-home")).to_contain_text("U bent bij")
+    expect(page.locator("#kb-mandatory-home")).to_contain_text("Je bent bij")
     axe(page, context="home after confirming")
     page.reload()
     expect(page.locator("#kb-mandatory-home")).not_to_contain_text("Vanaf nu mag de pasfoto digitaal")
