@@ -42,8 +42,10 @@ from .ingestion.store import (
     store_raw,
 )
 from .webhooks import (
+    MAX_JSON_DEPTH,
     WebhookNotConfigured,
     WebhookVerificationError,
+    json_too_deep,
     verify_meta_signature,
     verify_standard_webhook,
 )
@@ -103,6 +105,12 @@ def _verify_standard(request, *, secret: str, body: bytes) -> str | JsonResponse
         return _error(_("Invalid or expired signature."), 401)
 
 
+def _too_deep() -> JsonResponse:
+    """Refused before storing: a body nested this deep is an attack on the parser, not data
+    (json would end in a RecursionError, and that text must not reach the caller)."""
+    return _error(_("The JSON body is nested too deeply (more than %(limit)s levels).") % {"limit": MAX_JSON_DEPTH}, 400)
+
+
 def _result_json(result: IngestResult) -> dict:
     data = {"status": str(result.status), "id": result.raw_id, "replay": result.replay}
     if result.contact_id:
@@ -156,6 +164,8 @@ def inbound_phone(request):
     verified = _verify_standard(request, secret=settings.KCC_WEBHOOK_PHONE_SECRET, body=body)
     if isinstance(verified, JsonResponse):
         return verified
+    if json_too_deep(body):
+        return _too_deep()
     raw, created = store_raw(
         source=InboundSource.PHONE_WEBHOOK, payload=body, dedupe_key=f"phone-webhook:{verified}", meta={"webhook_id": verified}
     )
@@ -213,6 +223,8 @@ def meta_webhook(request):
     except WebhookVerificationError as exc:
         log.warning("Meta webhook refused (401): %s", exc.reason)
         return _error(_("Invalid signature."), 401)
+    if json_too_deep(body):
+        return _too_deep()
     raw, created = store_raw(source=InboundSource.SOCIAL_META, payload=body, dedupe_key=f"meta-body:{sha256_hex(body)}")
     if not created:
         return JsonResponse(_result_json(result_for(raw, replay=True)), status=200)

@@ -21,9 +21,15 @@ import base64
 import binascii
 import hashlib
 import hmac
+import re
 import time
 
 MAX_WEBHOOK_ID = 200
+# Deepest JSON nesting a webhook body may have. Meta's deliveries are about 6 levels deep and a
+# call event 2; far deeper bodies only serve to exhaust the parser (RecursionError).
+MAX_JSON_DEPTH = 32
+# A JSON string (skipped whole, so brackets inside it do not count) or a bracket.
+_JSON_TOKEN = re.compile(rb'"[^"\\]*(?:\\.[^"\\]*)*"|[\[\]{}]')
 
 
 class WebhookVerificationError(Exception):
@@ -107,3 +113,18 @@ def verify_meta_signature(*, app_secret: str, header: str, body: bytes) -> None:
     expected = meta_signature(app_secret, body)
     if not hmac.compare_digest(value.lower().encode("ascii", "replace"), expected.encode()):
         raise WebhookVerificationError("X-Hub-Signature-256 does not match")
+
+
+def json_too_deep(body: bytes, limit: int = MAX_JSON_DEPTH) -> bool:
+    """Does `body` nest arrays/objects deeper than `limit`? A linear scan that stops at the
+    first level too deep, so it is cheap on hostile input; invalid JSON is left to the parser."""
+    depth = 0
+    for match in _JSON_TOKEN.finditer(body):
+        token = match.group()
+        if token in (b"[", b"{"):
+            depth += 1
+            if depth > limit:
+                return True
+        elif token in (b"]", b"}"):
+            depth -= 1
+    return False

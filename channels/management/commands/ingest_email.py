@@ -2,6 +2,8 @@
 
 Every message ends up exactly once: new (a new contact), threaded (added to an existing
 contact), duplicate (already stored), or quarantined (kept with the reason, for a team lead).
+Files in a directory that are neither .eml nor mbox are not read: each is listed as skipped and
+counted in the summary, so a folder of .msg or .txt files never reports a silent "new 0".
 Exit status 0 unless a message could not be stored at all (unreadable file, database down).
 """
 
@@ -40,21 +42,23 @@ class Command(BaseCommand):
 
     def handle(self, *args, paths, quiet_items=False, **options):
         self.counts = dict.fromkeys(BUCKETS, 0)
+        self.skipped = 0
         self.quiet_items = quiet_items or options.get("verbosity", 1) < 1
         for name in paths:
             path = Path(name)
             if not path.exists():
                 self._failed(path, "does not exist")
             elif path.is_dir():
-                files = sorted(
-                    p for p in path.rglob("*")
-                    if p.is_file() and not p.name.startswith(".") and p.suffix.lower() in (".eml", *MBOX_SUFFIXES)
-                )
+                files = sorted(p for p in path.rglob("*") if p.is_file() and not p.name.startswith("."))
                 for file in files:
-                    self._ingest_path(file)
+                    if file.suffix.lower() in (".eml", *MBOX_SUFFIXES):
+                        self._ingest_path(file)
+                    else:
+                        self._skipped(file)
             else:
                 self._ingest_path(path)
         summary = ", ".join(f"{bucket} {self.counts[bucket]}" for bucket in BUCKETS)
+        summary += f", skipped {self.skipped} file(s) (not .eml or .mbox)"
         self.stdout.write(f"Summary: {summary}")
         if self.counts["failed"]:
             raise CommandError(f"{self.counts['failed']} message(s) could not be stored.", returncode=1)
@@ -97,6 +101,11 @@ class Command(BaseCommand):
             extra = f" contact {result.contact_id}" if result.contact_id else ""
             reason = f": {result.reason}" if bucket in ("quarantined", "pending") and result.reason else ""
             self.stdout.write(f"{bucket:<11} {label} (inbound {result.raw_id}){extra}{reason}")
+
+    def _skipped(self, path: Path) -> None:
+        self.skipped += 1
+        if not self.quiet_items:
+            self.stdout.write(f"{'skipped':<11} {path} (not .eml or .mbox)")
 
     def _failed(self, label, reason: str) -> None:
         self.counts["failed"] += 1
