@@ -10,6 +10,10 @@ class CallbacksConfig(AppConfig):
     def ready(self):
         from django.utils.translation import gettext_lazy as _
 
+        from channels.constants import Outcome
+        from channels.outcomes import register_outcome
+        from channels.panels import register_contact_panel
+        from channels.services import register_merge_hook
         from kcc.core import navigation
         from kcc.core.access import register_customer_scope
         from kcc.core.constants import Role
@@ -18,6 +22,8 @@ class CallbacksConfig(AppConfig):
 
         from . import integrations
         from .access import customer_scope_via_callbacks
+        from .forms import CloseWithCallbackForm
+        from .services import callback_close_handler, callback_close_initial, merge_hook
 
         navigation.register(_("Callback requests"), "callbacks:queue", {Role.AGENT, Role.TEAMLEAD, Role.BACKOFFICE, Role.MANAGER}, order=40)
         navigation.register(_("My callback requests"), "callbacks:mine", {Role.BACKOFFICE, Role.MANAGER, Role.TEAMLEAD}, order=41)
@@ -34,18 +40,12 @@ class CallbacksConfig(AppConfig):
             "callbacks.view_callbacknotification",
         }
 
-        try:
-            from channels.panels import register_contact_panel
-        except ImportError:  # the inbox app always ships it; guard keeps callbacks importable alone
-            register_contact_panel = None
-        if register_contact_panel is not None:
-            register_contact_panel("callbacks/contact_panel.html", integrations.contact_panel_context, {Role.AGENT, Role.TEAMLEAD}, order=30)
-
-        try:
-            from channels import services as inbox_services
-        except ImportError:
-            inbox_services = None
-        if inbox_services is not None and hasattr(inbox_services, "register_merge_hook"):
-            from .services import merge_hook
-
-            inbox_services.register_merge_hook(merge_hook)
+        # The inbox offers these seams; callbacks plugs into them (the inbox never imports us).
+        register_contact_panel("callbacks/contact_panel.html", integrations.contact_panel_context, {Role.AGENT, Role.TEAMLEAD}, order=30)
+        register_merge_hook(merge_hook)
+        # Closing a contact as "callback": the callback fields in the close form, and the handler
+        # that makes the callback request inside the close transaction (docs/callbacks.md).
+        register_outcome(
+            Outcome.CALLBACK, form_class=CloseWithCallbackForm, template="callbacks/_close_fields.html",
+            handler=callback_close_handler, initial=callback_close_initial,
+        )

@@ -137,6 +137,69 @@ class CallbackForm(UtrechtFormMixin, _ColleagueForm):
         return self._clean_colleague(super().clean())
 
 
+class CloseWithCallbackForm(UtrechtFormMixin, _ColleagueForm):
+    """The callback fields inside the inbox's close form (registered for the outcome "callback"
+    in CallbacksConfig.ready(), rendered with the prefix "callback"). The question comes from the
+    close form itself; the number to call is prefilled from the caller.
+
+    No HTML `required` attributes: the fields are in the page for every outcome (hidden and
+    disabled by the close-form script unless "callback" is chosen) and only validated on the
+    server when "callback" is the outcome."""
+
+    use_required_attribute = False
+
+    target_department = forms.ModelChoiceField(
+        label=_("Department that calls back"), queryset=Department.objects.filter(is_active=True).order_by("-is_kcc", "name"),
+        empty_label=_("Choose a department"),
+    )
+    assigned_to = forms.TypedChoiceField(label=_("Named colleague"), required=False, coerce=int, empty_value=None)
+    time_window = forms.ChoiceField(label=_("Preferred time"), choices=TimeWindow.choices, initial=TimeWindow.ANYTIME)
+    phone = forms.CharField(
+        label=_("Phone number to call back"), max_length=30,
+        help_text=_("Any notation, e.g. 06-12345678 or 020-1234567."),
+        widget=forms.TextInput(attrs={"autocomplete": "off", "inputmode": "tel"}),
+    )
+    caller_name = forms.CharField(
+        label=_("Caller's name"), max_length=200, required=False,
+        help_text=_("For an anonymous caller (no customer record): the name the caller gave."),
+    )
+    priority = forms.ChoiceField(label=_("Priority"), choices=Priority.choices, initial=Priority.NORMAL)
+    note = forms.CharField(
+        label=_("Note for the colleague"), required=False, max_length=5000, widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Internal; the resident never sees it."),
+    )
+
+    def __init__(self, *args, contact=None, **kwargs):
+        self.contact = contact
+        super().__init__(*args, **kwargs)
+
+    def setup_fields(self):
+        if self.contact is not None and self.contact.customer_id:
+            del self.fields["caller_name"]
+        else:
+            self.fields["caller_name"].required = True
+        super().setup_fields()
+        # The deadline preview follows the chosen department (htmx, see _close_fields.html).
+        self.fields["target_department"].widget.attrs["data-deadline-source"] = ""
+
+    def clean_phone(self):
+        return normalize_phone(self.cleaned_data["phone"])
+
+    def clean(self):
+        return self._clean_colleague(super().clean())
+
+    def deadline_preview(self) -> dict | None:
+        """The deadline for the department currently chosen (bound data or initial)."""
+        from .selectors import callback_deadline_preview
+
+        raw = self.data.get(self.add_prefix("target_department")) if self.is_bound else self.initial.get("target_department")
+        if isinstance(raw, Department):
+            department = raw
+        else:
+            department = Department.objects.filter(pk=raw, is_active=True).first() if raw and str(raw).isdigit() else None
+        return callback_deadline_preview(department=department) if department else None
+
+
 class AttemptForm(UtrechtFormMixin, forms.Form):
     result = forms.ChoiceField(label=_("Result"), choices=AttemptResult.choices, widget=forms.RadioSelect)
     at = forms.DateTimeField(

@@ -31,13 +31,4 @@ def timeline_context(request, customer) -> dict:
 def contact_panel_context(request, contact) -> dict | None:
     if not is_kcc(request.user):
         return None
-    from channels.constants import ContactStatus, Outcome
-
-    data = contact_callbacks(contact=contact)
-    closed = contact.status == ContactStatus.CLOSED
-    return {
-        **data, "contact": contact,
-        # Open contact: close it with a callback. Closed as "callback" without one: make it now.
-        "can_make": data["from_contact"] is None and (not closed or contact.outcome == Outcome.CALLBACK),
-        "missing": closed and contact.outcome == Outcome.CALLBACK and data["from_contact"] is None,
-    }
+    return {**contact_callbacks(contact=contact), "contact": contact}

@@ -156,28 +156,16 @@ def my_callbacks_summary(*, user, limit: int = 5) -> dict:
     return {"callbacks": first, "total": counts["total"], "overdue": counts["overdue"], "unclaimed": unclaimed}
 
 
-def contacts_missing_callback(*, user, days: int = 30):
-    """The user's contacts closed with the outcome "callback" but without a callback request
-    (the form was abandoned): shown on the agent's home page so the promise is not lost."""
-    from channels.constants import Outcome
-    from channels.models import Contact
-
-    since = timezone.now() - timedelta(days=days)
-    return (
-        Contact.objects.filter(closed_by=user, outcome=Outcome.CALLBACK, ended_at__gte=since, callbacks__isnull=True)
-        .select_related("customer").order_by("-ended_at")
-    )
-
-
 def agent_home_summary(*, user) -> dict:
-    """Agent home page: contacts closed as "callback" without a callback request yet, and the
-    callback requests the agent made that are still open."""
-    missing = list(contacts_missing_callback(user=user)[:10])
-    customers = {c.customer_id: c.customer for c in missing if c.customer_id}
-    if customers:
-        processing_log_record(user=user, customers=list(customers.values()), action=LogAction.VIEW, purpose=Purpose.CALLBACK, context="startpagina: terugbelverzoek nog maken")
-    mine_open = CallbackRequest.objects.active().filter(created_by=user).count()
-    return {"missing": missing, "mine_open": mine_open}
+    """Agent home page: the callback requests the agent made that are still open."""
+    return {"mine_open": CallbackRequest.objects.active().filter(created_by=user).count()}
+
+
+def callback_deadline_preview(*, department: Department, now=None) -> dict:
+    """What a callback made now for ``department`` would promise: the deadline (the same
+    working-day calculation as ``callback_create``) and the department's norm in working days."""
+    now = now or timezone.now()
+    return {"department": department, "deadline": WorkCalendar().deadline(now, department.callback_norm_days), "days": department.callback_norm_days}
 
 
 # --- overview per department ------------------------------------------------------------

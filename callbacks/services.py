@@ -271,38 +271,44 @@ def callback_create(
     return callback
 
 
-@transaction.atomic
-def callback_create_from_contact(*, user, contact, contact_notes: str = "", **fields) -> CallbackRequest:
-    """Close `contact` with the outcome "callback" and create the callback request, in one
-    transaction: either both are saved or neither (a DomainError from either rolls back).
+def callback_close_handler(*, user, contact, data: dict) -> CallbackRequest:
+    """The handler of the inbox's outcome "callback" (registered in CallbacksConfig.ready()).
 
-    A contact that was already closed with the outcome "callback" (e.g. by the inbox's close
-    form, which then sends the agent here) only gets its callback request. A contact closed
-    with another outcome is refused. The contact row is locked, so a double submit makes one
-    callback request and one clear refusal.
+    Runs inside ``channels.services.contact_close``'s transaction, with the contact row locked
+    and already saved as closed: the callback request is made from the close form's callback
+    fields (``data``: target_department, assigned_to, time_window, phone, priority, note,
+    caller_name, question). A DomainError here rolls back the close, so a contact is never
+    closed as "callback" without its callback request; the unique ``source_contact`` makes a
+    second callback for the same contact impossible even outside this path.
     """
-    from channels.constants import ContactStatus, Outcome
-    from channels.models import Contact
-    from channels.services import contact_close
+    question = (data.get("question") or "").strip() or contact.question or contact.subject
+    return callback_create(
+        user=user,
+        source_contact=contact,
+        customer=contact.customer,
+        caller_name="" if contact.customer_id else (data.get("caller_name") or ""),
+        question=question,
+        phone=data.get("phone") or "",
+        target_department=data["target_department"],
+        assigned_to=data.get("assigned_to"),
+        priority=data.get("priority") or Priority.NORMAL,
+        time_window=data.get("time_window") or TimeWindow.ANYTIME,
+        note=data.get("note") or "",
+    )
 
-    contact = Contact.objects.select_for_update(of=("self",)).get(pk=contact.pk)
-    if CallbackRequest.objects.filter(source_contact=contact).exists():
-        raise DomainError(_("A callback request was already made for this contact."), code="duplicate")
-    department = fields["target_department"]
-    if contact.status == ContactStatus.CLOSED:
-        if contact.outcome != Outcome.CALLBACK:
-            raise DomainError(
-                _("This contact was closed as \"%(outcome)s\". Make a separate callback request instead.") % {"outcome": contact.get_outcome_display()},
-                code="closed",
-            )
-    else:
-        contact = contact_close(
-            user=user, contact=contact, outcome=Outcome.CALLBACK, notes=contact_notes,
-            question=fields.get("question") or None,
-            topic_department=None if contact.topic_department_id else department,
-        )
-    fields.setdefault("customer", contact.customer)
-    return callback_create(user=user, source_contact=contact, **fields)
+
+def callback_close_initial(contact) -> dict:
+    """Initial callback fields for a contact: the caller's number (the number the call came
+    from, else the customer's default phone) and the contact's topic department."""
+    from kcc.core.normalize import format_phone
+
+    phone = ""
+    if contact.caller_address:
+        phone = format_phone(contact.caller_address)
+    elif contact.customer_id:
+        address = DigitalAddress.objects.filter(customer_id=contact.customer_id, kind=AddressKind.PHONE).order_by("-is_default", "pk").first()
+        phone = address.display if address else ""
+    return {"phone": phone, "target_department": contact.topic_department_id}
 
 
 # --- claim / release ---------------------------------------------------------------------

@@ -10,6 +10,7 @@ urlpatterns = [
     path("per-afdeling/", views.overview, name="overview"),
     path("nieuw/", views.create, name="create"),
     path("klantcontact/<int:contact_pk>/", views.create_from_contact, name="create_from_contact"),
+    path("termijn/", views.deadline_preview, name="deadline_preview"),
     path("collega-keuzes/", views.colleague_options, name="colleague_options"),
     path("<int:pk>/", views.detail, name="detail"),
     path("<int:pk>/oppakken/", views.claim, name="claim"),

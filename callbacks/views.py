@@ -5,7 +5,6 @@ Mutations answer with the updated fragment (htmx) or redirect to the callback (n
 """
 
 from django.contrib import messages
-from django.db import transaction
 from django.http import Http404
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
@@ -23,14 +22,13 @@ from kcc.core.services import processing_log_record
 from .access import CANCEL, MANAGE, WORK, access_callback, allowed_actions
 from .constants import CallbackStatus
 from .forms import AttemptForm, CallbackForm, CancelForm, CloseForm, ReassignForm, colleague_choices
-from .selectors import callback_detail_data, callback_list, department_overview
+from .selectors import callback_deadline_preview, callback_detail_data, callback_list, department_overview
 from .services import (
     callback_attempt_log,
     callback_cancel,
     callback_claim,
     callback_close,
     callback_create,
-    callback_create_from_contact,
     callback_reassign,
     callback_release,
 )
@@ -315,55 +313,36 @@ def create(request):
 @require_http_methods(["GET", "POST"])
 @role_required(*KCC)
 def create_from_contact(request, contact_pk):
-    """Close a contact with the outcome "callback" and make the callback request: one form,
-    one transaction. The inbox's close screen redirects here for that outcome."""
+    """The old second step ("close, then make the callback"). Closing with a callback is now
+    one form on the contact screen (the outcome "callback" shows the callback fields), so this
+    URL only sends the agent back to the contact: it can no longer leave a contact closed as
+    "callback" without its callback, and it makes nothing itself."""
     from channels.access import access_contact
-    from channels.constants import ContactStatus, Outcome
 
     contact = access_contact(request.user, contact_pk, kcc_only=True)
-    customer = contact.customer
     existing = contact.callbacks.first()
     if existing is not None:
         messages.info(request, _("A callback request was already made for this contact."))
         return redirect("callbacks:detail", pk=existing.pk)
-    already_closed = contact.status == ContactStatus.CLOSED
-    if already_closed and contact.outcome != Outcome.CALLBACK:
-        messages.warning(request, _("This contact was closed with another outcome. Make a separate callback request instead."))
-        url = reverse("callbacks:create")
-        return redirect(f"{url}?customer={customer.pk}" if customer else url)
-    if request.method == "POST":
-        form = CallbackForm(request.POST, customer=customer)
-        if form.is_valid():
-            try:
-                with transaction.atomic():
-                    callback = callback_create_from_contact(user=request.user, contact=contact, customer=customer, **form.cleaned_data)
-            except DomainError as exc:
-                form.add_error(exc.field if exc.field in form.fields else None, exc.message)
-            else:
-                messages.success(request, _("Contact closed and callback request made for %(department)s, deadline %(deadline)s.") % {
-                    "department": callback.target_department.name, "deadline": callback.deadline.strftime("%d-%m-%Y"),
-                })
-                return redirect("callbacks:detail", pk=callback.pk)
-    else:
-        phone = _default_phone(customer) or getattr(contact, "caller_address", "") or ""
-        form = CallbackForm(
-            customer=customer,
-            initial={
-                "phone": phone, "question": contact.question or contact.subject,
-                "target_department": contact.topic_department_id,
-            },
-        )
-    if customer is not None:
-        processing_log_record(user=request.user, customers=[customer], action=LogAction.VIEW, purpose=Purpose.CALLBACK, context=f"klantcontact {contact.pk} afsluiten met terugbelverzoek")
-    context = _form_context(form, department=_selected_department(form), customer=customer, contact=contact, already_closed=already_closed)
-    return TemplateResponse(request, "callbacks/create.html", context, status=422 if form.errors else 200)
+    messages.info(request, _("Choose the outcome \"callback request\" in the contact's close form: the callback fields are there."))
+    return redirect(reverse("channels:contact_detail", args=[contact.pk]) + "#close")
+
+
+@require_GET
+@role_required(*KCC)
+def deadline_preview(request):
+    """htmx: the deadline a callback for the chosen department would get (close form)."""
+    raw = request.GET.get("callback-target_department") or request.GET.get("target_department") or ""
+    department = active_department_get(raw)
+    context = {"preview": callback_deadline_preview(department=department) if department else None}
+    return TemplateResponse(request, "callbacks/_close_fields.html#deadline_preview", context)
 
 
 @require_GET
 @role_required(*STAFF)
 def colleague_options(request):
     """htmx: the colleague options (and the department guide link) for the chosen department."""
-    raw = request.GET.get("target_department") or request.GET.get("reassign-department") or request.GET.get("department") or ""
+    raw = request.GET.get("target_department") or request.GET.get("callback-target_department") or request.GET.get("reassign-department") or request.GET.get("department") or ""
     department = Department.objects.filter(pk=raw, is_active=True).first() if raw.isdigit() else None
     return TemplateResponse(
         request, "callbacks/create.html#colleague_options",

@@ -101,11 +101,66 @@ class OutcomeFieldsMixin(forms.Form):
 
 
 class CloseForm(UtrechtFormMixin, OutcomeFieldsMixin):
+    """The close form of the contact screen, plus the registered extra fields of each outcome
+    (``channels.outcomes``: e.g. the callback request's fields for "callback"). The extra
+    fields are a sub-form per outcome with the outcome as prefix; only the chosen outcome's
+    sub-form is validated and passed to ``contact_close`` as ``outcome_data``."""
+
     question = forms.CharField(
         label=_("Question"), required=False, widget=forms.Textarea(attrs={"rows": 3}), max_length=5000,
         help_text=_("The resident's question in your words."),
     )
     field_order = ["outcome", "question", "topic_department", "notes", "transfer_to_department", "transfer_to_user", "transfer_reason"]
+
+    def __init__(self, data=None, *args, contact=None, **kwargs):
+        from .outcomes import extensions
+
+        super().__init__(data, *args, **kwargs)
+        self.contact = contact
+        self.outcome_forms = {ext.outcome: ext.make_form(data, contact=contact) for ext in extensions()}
+        self.outcome_templates = {ext.outcome: ext.template for ext in extensions()}
+        # The static close-form script shows the fields of the chosen outcome only.
+        self.fields["outcome"].widget.attrs["data-outcome-select"] = ""
+
+    @property
+    def outcome_sections(self) -> list[dict]:
+        """The registered extra fields, in outcome order, for the template."""
+        return [
+            {"outcome": outcome, "label": Outcome(outcome).label, "form": form, "template": self.outcome_templates[outcome]}
+            for outcome, form in self.outcome_forms.items()
+        ]
+
+    @property
+    def chosen_outcome_form(self):
+        outcome = self.cleaned_data.get("outcome") if hasattr(self, "cleaned_data") else None
+        return self.outcome_forms.get(outcome or "")
+
+    def is_valid(self) -> bool:
+        valid = super().is_valid()
+        sub = self.chosen_outcome_form
+        return valid and (sub is None or sub.is_valid())
+
+    def has_any_errors(self) -> bool:
+        sub = self.chosen_outcome_form
+        return bool(self.errors) or bool(sub is not None and sub.errors)
+
+    def outcome_data(self) -> dict | None:
+        """The chosen outcome's extra data for ``contact_close``, or None when it has none."""
+        sub = self.chosen_outcome_form
+        if sub is None:
+            return None
+        return {**sub.cleaned_data, "question": self.cleaned_data.get("question") or ""}
+
+    def add_domain_error(self, exc) -> None:
+        """A service's DomainError on the right field: the close form's, or the chosen
+        outcome's sub-form's."""
+        sub = self.chosen_outcome_form if hasattr(self, "cleaned_data") else None
+        if exc.field in self.fields:
+            self.add_error(exc.field, exc.message)
+        elif sub is not None and exc.field in sub.fields:
+            sub.add_error(exc.field, exc.message)
+        else:
+            self.add_error(None, exc.message)
 
 
 class ReplyForm(UtrechtFormMixin, forms.Form):

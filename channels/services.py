@@ -13,7 +13,7 @@ Contract for other apps (callbacks, signals, dashboard):
 
 import uuid
 from collections.abc import Callable, Iterable
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
@@ -196,17 +196,27 @@ def contact_close(
     transfer_to_department=None,
     transfer_to_user=None,
     transfer_reason: str = "",
+    outcome_data: dict | None = None,
 ) -> Contact:
     """Close a contact with exactly one outcome.
 
     * ``transferred`` needs a target department or colleague AND a reason; it creates a
       Transfer (the colleague's department when only a colleague is named).
-    * A closed contact cannot be closed again (the row is locked, so two agents closing at once
-      get one success and one DomainError).
+    * An outcome with a registered extension (``channels.outcomes``, e.g. "callback" by the
+      callbacks app) runs the extension's handler with ``outcome_data`` inside this
+      transaction, after the contact is saved as closed; its result is on
+      ``contact.outcome_record``. A failing handler rolls back the close.
+    * Invariant: an outcome in ``outcomes.HANDLER_REQUIRED`` is refused without a registered
+      extension, without ``outcome_data`` or when the handler records nothing, so no contact
+      is ever closed as "callback" without its callback request.
+    * A closed contact cannot be closed again (the row is locked, so two agents closing at once,
+      or one form posted twice, get one success and one DomainError with code "closed").
     * Sets status closed, outcome, closed_by, ended_at (if not set by telephony) and
       answered_at (if never set); assigns an unassigned contact to the closing agent.
     * ``notes`` replaces the notes only when given; ``question`` when not None.
     """
+    from . import outcomes
+
     _require_kcc(user)
     contact = _lock(contact)
     if contact.status == ContactStatus.CLOSED:
@@ -214,6 +224,12 @@ def contact_close(
     _check_may_work(user, contact)
     if outcome not in Outcome.values:
         raise DomainError(_("Choose how the contact ended."), field="outcome")
+    extension = outcomes.extension_for(outcome)
+    if outcome in outcomes.HANDLER_REQUIRED and (extension is None or outcome_data is None):
+        raise DomainError(
+            _("\"%(outcome)s\" can only be chosen together with its details in the close form.") % {"outcome": Outcome(outcome).label},
+            field="outcome", code="outcome_incomplete",
+        )
     topic_department = _active_department(topic_department, field="topic_department")
     transfer_department = None
     if outcome == Outcome.TRANSFERRED:
@@ -251,6 +267,12 @@ def contact_close(
         Transfer.objects.create(
             contact=contact, from_user=user, to_department=transfer_department, to_user=transfer_to_user, reason=transfer_reason
         )
+    contact.outcome_record = None
+    if extension is not None and outcome_data is not None:
+        record = extension.handler(user=user, contact=contact, data=outcome_data)
+        if outcome in outcomes.HANDLER_REQUIRED and not record:
+            raise DomainError(_("The details of this outcome could not be saved; the contact is still open."), field="outcome")
+        contact.outcome_record = record
     return contact
 
 
@@ -297,6 +319,7 @@ def contact_register_call(
     transfer_to_department=None,
     transfer_to_user=None,
     transfer_reason: str = "",
+    outcome_data: dict | None = None,
 ) -> Contact:
     """Record one question of a phone call and close it with its outcome, in one go.
 
@@ -379,6 +402,7 @@ def contact_register_call(
         transfer_to_department=transfer_to_department,
         transfer_to_user=transfer_to_user,
         transfer_reason=transfer_reason,
+        outcome_data=outcome_data,
     )
 
 
@@ -484,18 +508,78 @@ def message_resend(*, user, message: Message) -> Message:
 
 # --- knowledge -------------------------------------------------------------------------
 
+# How long the agent who closed a contact may still link or unlink articles on it: calendar
+# days after the contact ended. After-call work and "I forgot to mark it" happen the same day
+# or the next; three calendar days cover a weekend without reopening old contacts for good.
+ARTICLE_LINK_WINDOW = timedelta(days=3)
+
+
+def article_link_refusal(*, user, contact: Contact, now: datetime | None = None) -> DomainError | None:
+    """Why ``user`` may not (un)link articles on ``contact`` right now, or None when allowed.
+
+    Open contacts: whoever may work on them (the holder, anyone when unassigned, team leads).
+    Closed contacts: only the agent who closed them, for ARTICLE_LINK_WINDOW after they ended.
+    """
+    if not is_kcc(user):
+        return DomainError(_("Only KCC staff can handle contacts."), code="forbidden")
+    if contact.status != ContactStatus.CLOSED:
+        try:
+            _check_may_work(user, contact)
+        except DomainError as exc:
+            exc.code = "forbidden"
+            return exc
+        return None
+    if contact.closed_by_id != user.pk:
+        return DomainError(_("Only the colleague who closed this contact can still change its articles."), code="forbidden")
+    ended = contact.ended_at or contact.updated_at
+    if ended is not None and (now or timezone.now()) - ended > ARTICLE_LINK_WINDOW:
+        return DomainError(
+            _("This contact was closed more than %(days)d days ago; its articles can no longer be changed.") % {"days": ARTICLE_LINK_WINDOW.days},
+            code="expired",
+        )
+    return None
+
+
+def can_change_article_links(*, user, contact: Contact) -> bool:
+    return article_link_refusal(user=user, contact=contact) is None
+
 
 @transaction.atomic
 def contact_article_link(*, user, contact: Contact, article) -> ContactArticle:
-    """Record that `article` answered the contact's question; counts as usage of the article.
-    Marking the same article twice is a no-op."""
-    _require_kcc(user)
+    """Record that `article` answered the contact's question; counts as usage of the article
+    (the knowledge base ranks by recent ContactArticle rows) and takes the contact out of the
+    knowledge gaps. Marking the same article twice is a no-op. Allowed on open contacts and,
+    for the agent who closed it, on a closed contact within ARTICLE_LINK_WINDOW
+    (``article_link_refusal``); only published articles can be linked."""
+    contact = _lock(contact)
+    refusal = article_link_refusal(user=user, contact=contact)
+    if refusal is not None:
+        raise refusal
+    from knowledgebase.constants import ArticleStatus
+
+    # Re-read: the caller's copy may be stale (archived meanwhile in another request).
+    if not type(article).objects.filter(pk=article.pk, status=ArticleStatus.PUBLISHED).exists():
+        raise DomainError(_("Only published articles can be linked."), field="article")
     link, created = ContactArticle.objects.get_or_create(
         contact=contact, article=article, defaults={"marked_by": user, "answered": True}
     )
     if created:
         Contact.objects.filter(pk=contact.pk).update(updated_at=timezone.now())
     return link
+
+
+@transaction.atomic
+def contact_article_unlink(*, user, contact: Contact, article) -> bool:
+    """Undo "this answered the question" (same rule as linking). Returns whether a link was
+    removed; unlinking an article that is not linked is a no-op."""
+    contact = _lock(contact)
+    refusal = article_link_refusal(user=user, contact=contact)
+    if refusal is not None:
+        raise refusal
+    deleted, _detail = ContactArticle.objects.filter(contact=contact, article=article).delete()
+    if deleted:
+        Contact.objects.filter(pk=contact.pk).update(updated_at=timezone.now())
+    return bool(deleted)
 
 
 # --- customer identity -----------------------------------------------------------------

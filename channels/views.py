@@ -62,7 +62,6 @@ from .services import (
     contact_close,
     contact_customer_create,
     contact_customer_link,
-    contact_notes_save,
     contact_register_call,
     contact_reply,
     customer_merge,
@@ -299,7 +298,7 @@ def _render_contact(request, contact: Contact, *, reply_form=None, close_form=No
         _log_customers(request, [contact.customer], action=LogAction.VIEW, context=f"klantcontact {contact.pk}")
     _log_customers(request, [*suggestions, *search_results], purpose=Purpose.IDENTIFY, context=f"klantcontact {contact.pk}")
     if can_work and is_open and close_form is None:
-        close_form = CloseForm(initial={"question": contact.question, "topic_department": contact.topic_department_id, "notes": contact.notes})
+        close_form = CloseForm(initial={"question": contact.question, "topic_department": contact.topic_department_id, "notes": contact.notes}, contact=contact)
     if can_work and _can_reply(contact) and reply_form is None:
         reply_form = ReplyForm(initial={"text": _reply_greeting(request, contact)})
     context = {
@@ -368,13 +367,12 @@ def contact_reply_view(request, pk):
 @require_POST
 @role_required(*KCC)
 def contact_close_view(request, pk):
+    """Close the contact with its outcome in one POST and one transaction, including what the
+    outcome's registered extension records (channels.outcomes: "callback" makes the callback
+    request). Invalid input re-renders the form with everything kept (422). A second POST of
+    the same form finds the contact closed: a clear message, nothing made twice."""
     contact = access_contact(request.user, pk, kcc_only=True)
-    form = CloseForm(request.POST)
-    if form.is_valid() and form.cleaned_data.get("outcome") == Outcome.CALLBACK and (url := callback_url(contact)):
-        # The callback form closes the contact and makes the callback request in one
-        # transaction; until then the contact stays open, with the agent's notes saved.
-        contact_notes_save(user=request.user, contact=contact, notes=form.cleaned_data["notes"], question=form.cleaned_data["question"])
-        return redirect(url)
+    form = CloseForm(request.POST, contact=contact)
     if form.is_valid():
         try:
             contact = contact_close(
@@ -382,16 +380,18 @@ def contact_close_view(request, pk):
                 contact=contact,
                 notes=form.cleaned_data["notes"],
                 question=form.cleaned_data["question"],
+                outcome_data=form.outcome_data(),
                 **form.outcome_kwargs(),
             )
         except DomainError as exc:
-            _add_domain_error(form, exc)
+            if exc.code == "closed":
+                messages.warning(request, _("This contact was already closed; nothing was changed."))
+                return redirect("channels:contact_detail", pk=contact.pk)
+            form.add_domain_error(exc)
         else:
             messages.success(
                 request, _("Contact #%(pk)d closed: %(outcome)s.") % {"pk": contact.pk, "outcome": contact.get_outcome_display()}
             )
-            if contact.outcome == Outcome.CALLBACK and (url := callback_url(contact)):
-                return redirect(url)
             return redirect("channels:inbox")
     contact.refresh_from_db()
     return _render_contact(request, contact, close_form=form, status=422)

@@ -4,7 +4,6 @@ from django.urls import reverse
 from channels.constants import ContactStatus, Outcome
 from channels.models import Contact, Transfer
 from channels.services import contact_claim, contact_close
-from channels.views import callback_url
 from kcc.core.exceptions import DomainError
 
 from .factories import ContactFactory
@@ -129,25 +128,25 @@ def test_close_form_requires_a_topic_department_unless_disconnected(login, agent
     assert Contact.objects.get(pk=contact.pk).outcome == Outcome.DISCONNECTED
 
 
-def test_close_view_with_transfer_creates_it_and_returns_to_the_inbox(login, agent, belastingen):
+def test_close_view_with_transfer_creates_it_and_returns_to_the_closed_workspace(login, agent, belastingen):
     contact = ContactFactory()
     response = login(agent).post(
         reverse("channels:contact_close", args=[contact.pk]),
         {"outcome": Outcome.TRANSFERRED, "topic_department": belastingen.pk, "transfer_to_department": belastingen.pk, "transfer_reason": "WOZ-bezwaar"},
     )
     assert response.status_code == 302
-    assert response["Location"] == reverse("channels:inbox")
+    # The closed workspace offers "Volgende" (the next contact of the inbox filter).
+    assert response["Location"] == reverse("channels:contact_detail", args=[contact.pk])
     assert Transfer.objects.filter(contact=contact, to_department=belastingen).exists()
 
 
-def test_close_with_callback_opens_the_callback_form_which_closes_the_contact(login, agent, burgerzaken):
+def test_close_with_callback_without_its_fields_is_refused_and_keeps_the_contact_open(login, agent, burgerzaken):
     contact = ContactFactory()
     response = login(agent).post(
         reverse("channels:contact_close", args=[contact.pk]), {"outcome": Outcome.CALLBACK, "topic_department": burgerzaken.pk}
     )
-    assert response.status_code == 302
-    assert response["Location"] == callback_url(contact)
-    # The callback form closes it together with the callback (tests/channels/test_close_with_callback.py).
+    # The callback fields are part of the close form (tests/channels/test_close_one_step.py).
+    assert response.status_code == 422
     assert Contact.objects.get(pk=contact.pk).status != ContactStatus.CLOSED
 
 
