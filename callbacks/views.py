@@ -333,7 +333,7 @@ def create_from_contact(request, contact_pk):
 def deadline_preview(request):
     """htmx: the deadline a callback for the chosen department would get (close form)."""
     raw = request.GET.get("callback-target_department") or request.GET.get("target_department") or ""
-    department = active_department_get(raw)
+    department = Department.objects.filter(pk=raw, is_active=True).first() if raw.isdigit() else None
     context = {"preview": callback_deadline_preview(department=department) if department else None}
     return TemplateResponse(request, "callbacks/_close_fields.html#deadline_preview", context)
 
