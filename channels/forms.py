@@ -120,7 +120,7 @@ class CloseForm(UtrechtFormMixin, OutcomeFieldsMixin):
         self.outcome_forms = {ext.outcome: ext.make_form(data, contact=contact) for ext in extensions()}
         self.outcome_templates = {ext.outcome: ext.template for ext in extensions()}
         # The static close-form script shows the fields of the chosen outcome only.
-        self.fields["outcome"].widget.attrs["data-outcome-select"] = ""
+        self.fields["outcome"].widget.attrs.update({"data-outcome-select": "", "data-shortcut": "Alt+Shift+U"})
 
     @property
     def outcome_sections(self) -> list[dict]:
