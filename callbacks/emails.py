@@ -7,6 +7,7 @@ from django.conf import settings
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 
@@ -45,7 +46,7 @@ def assigned_mail(*, callback, to_colleague: bool, reason: str = "") -> Mail:
     with translation.override(settings.LANGUAGE_CODE):
         subject = _("New callback request for %(department)s, deadline %(deadline)s") % {
             "department": callback.target_department.name,
-            "deadline": callback.deadline.strftime("%d-%m-%Y"),
+            "deadline": date_format(callback.deadline),
         }
         return _render(
             "callbacks/email/assigned.txt",
@@ -58,7 +59,7 @@ def digest_mail(*, department, today, overdue: list, open_: list, calendar) -> M
     with translation.override(settings.LANGUAGE_CODE):
         subject = _("Callback requests %(department)s on %(date)s: %(open)s open, %(overdue)s overdue") % {
             "department": department.name,
-            "date": today.strftime("%d-%m-%Y"),
+            "date": date_format(today),
             "open": len(open_) + len(overdue),
             "overdue": len(overdue),
         }

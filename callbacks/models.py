@@ -258,8 +258,10 @@ class CallbackActivity(models.Model):
 def _format_iso_date(value) -> str:
     from datetime import date
 
+    from django.utils.formats import date_format
+
     try:
-        return date.fromisoformat(value).strftime("%d-%m-%Y")
+        return date_format(date.fromisoformat(value))
     except (TypeError, ValueError):
         return value or ""
 

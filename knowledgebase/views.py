@@ -3,6 +3,7 @@ from django.http import Http404
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -193,7 +194,7 @@ def article_review_view(request, pk):
         except DomainError as exc:
             messages.error(request, exc.message)
         else:
-            messages.success(request, _("Review recorded; next review on %(date)s.") % {"date": form.cleaned_data["review_by"].strftime("%d-%m-%Y")})
+            messages.success(request, _("Review recorded; next review on %(date)s.") % {"date": date_format(form.cleaned_data["review_by"])})
     else:
         messages.error(request, _("Enter a valid date for the next review."))
     return redirect(safe_next(request, reverse("knowledgebase:article_detail", args=[article.pk])))

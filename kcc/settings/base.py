@@ -148,6 +148,8 @@ LANGUAGES = [("nl", "Nederlands")]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "Europe/Amsterdam"
 USE_I18N = True
+# One date style everywhere: kcc/formats/nl/formats.py.
+FORMAT_MODULE_PATH = ["kcc.formats"]
 USE_TZ = True
 PHONENUMBER_DEFAULT_REGION = "NL"
 PHONENUMBER_DB_FORMAT = "E164"

@@ -282,7 +282,7 @@ def test_deadline_preview_counts_working_days(login, agent, belastingen):
     response = login(agent).get(reverse("callbacks:deadline_preview"), {"callback-target_department": belastingen.pk}, HTTP_HX_REQUEST="true")
     html = response.content.decode()
     assert response.status_code == 200 and "<html" not in html
-    assert "9 december 2026" in html and "3 werkdagen" in html and "Belastingen" in html
+    assert "9 dec 2026" in html and "3 werkdagen" in html and "Belastingen" in html
     from callbacks.selectors import callback_deadline_preview
 
     assert callback_deadline_preview(department=belastingen)["deadline"] == date(2026, 12, 9)
