@@ -2,7 +2,8 @@
 """Refresh the Dutch locale: extract English msgids, fill Dutch from the JSON sources, compile.
 
 Sources of truth are `locale/nl/translations/*.json` (one file per app or area, a flat
-{"English msgid": "Nederlandse vertaling"} object; plurals as {"msgid": ["enkelvoud", "meervoud"]}).
+{"English msgid": "Nederlandse vertaling"} object; plurals as {"msgid": ["enkelvoud", "meervoud"]};
+a msgid with a message context as "context\u0004msgid").
 Usage: bin/i18n.py            # makemessages + fill + compilemessages, report missing
        bin/i18n.py --check    # exit 1 if any msgid lacks a translation
 """
@@ -45,7 +46,9 @@ def main() -> int:
             entry.flags.remove("fuzzy")
             entry.msgstr = ""
             entry.msgstr_plural = {k: "" for k in entry.msgstr_plural} if entry.msgid_plural else entry.msgstr_plural
-        value = sources.get(entry.msgid)
+        # A msgid with a message context (pgettext, {% translate ... context "..." %}) is looked
+        # up as "context\u0004msgid": the same English word can need different Dutch.
+        value = sources.get(f"{entry.msgctxt}\x04{entry.msgid}" if entry.msgctxt else entry.msgid)
         if entry.msgid_plural:
             if isinstance(value, list) and len(value) == 2:
                 entry.msgstr_plural = {0: value[0], 1: value[1]}

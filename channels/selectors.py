@@ -91,6 +91,16 @@ def inbox_page(filterset: InboxFilter, *, cursor: str | None, size: int | None =
     return rows[:size], next_cursor
 
 
+def inbox_next_contact(*, request, data, after: Contact) -> Contact | None:
+    """"Volgende": the first contact of the agent's inbox filter (``data``: the inbox's query
+    plus the session's free text) after closing ``after``: not ``after`` itself and not held by
+    a colleague. One query on the queue index."""
+    filterset = inbox_filterset(request=request, data=data)
+    qs = filterset.qs.exclude(pk=after.pk).filter(Q(assigned_to__isnull=True) | Q(assigned_to=request.user))
+    qs = _keyset(qs, "started_at", None, descending=filterset.newest_first)
+    return qs.only("pk").first()
+
+
 def my_open_contacts_count(*, user) -> int:
     return Contact.objects.open().filter(assigned_to=user).count()
 
@@ -125,6 +135,45 @@ def conversation_contacts(*, user, contact: Contact) -> list[Contact]:
         .select_related("topic_department")
         .order_by("started_at", "pk")[:20]
     )
+
+
+def conversation_summary(*, user, contact: Contact) -> list[Contact]:
+    """Every question of the contact's conversation (call or thread), this one included, in
+    order: the desk's "questions in this conversation" strip."""
+    return list(
+        contact_scope(user)
+        .filter(conversation_key=contact.conversation_key)
+        .only("pk", "subject", "status", "outcome", "started_at", "conversation_key")
+        .order_by("started_at", "pk")[:20]
+    )
+
+
+def caller_identify(*, user, query: str):
+    """Who is calling: ``kcc.core.identify.identify_caller`` within the user's customer scope
+    (one confident hit, candidates). The view logs what it shows."""
+    from kcc.core.identify import identify_caller
+
+    return identify_caller(user=user, query=query, limit=8)
+
+
+def topic_guide(contact: Contact) -> dict | None:
+    """'Wie doet wat' for the contact's topic department: what it handles and when to transfer
+    or make a callback request (rendered Markdown), and the link to the full guide. None
+    without a topic department."""
+    if not contact.topic_department_id:
+        return None
+    from knowledgebase.rendering import render_markdown
+    from knowledgebase.selectors import department_guide_get, department_guide_url
+
+    department = contact.topic_department
+    guide = department_guide_get(department=department)
+    sections = []
+    if guide is not None:
+        for attr in ("handles", "when_to_transfer", "when_to_callback"):
+            html = render_markdown(getattr(guide, attr))
+            if html:
+                sections.append({"label": guide._meta.get_field(attr).verbose_name, "html": html})
+    return {"department": department, "sections": sections, "url": department_guide_url(department)}
 
 
 def customer_contact_list(*, user, customer: Customer, exclude: Contact | None = None, limit: int = 50) -> list[Contact]:

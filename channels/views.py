@@ -7,12 +7,11 @@ fetched through an access helper (404 outside the user's scope, also for forged 
 import hashlib
 import logging
 import unicodedata
-import uuid
 
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import FileResponse, Http404, HttpResponse, HttpResponseNotModified
+from django.http import FileResponse, Http404, HttpResponse, HttpResponseNotModified, QueryDict
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import NoReverseMatch, reverse
@@ -27,6 +26,7 @@ from kcc.core.access import access_customer, check_all_in_scope, has_role, role_
 from kcc.core.constants import LogAction, Purpose, Role
 from kcc.core.exceptions import DomainError
 from kcc.core.forms import CustomerForm, CustomerSearchForm
+from kcc.core.htmx import is_fragment, render_htmx
 from kcc.core.middleware import BACKGROUND_HEADER
 from kcc.core.normalize import format_phone
 from kcc.core.selectors import customer_list
@@ -40,7 +40,8 @@ from .access import (
     can_work_contacts,
     contact_scope,
 )
-from .constants import SOCIAL_CHANNELS, Channel, ContactStatus, DeliveryStatus, Direction, Outcome
+from .constants import SOCIAL_CHANNELS, Channel, ContactStatus, DeliveryStatus, Direction
+from .desk import call_start, contact_sibling_start, conversation_end
 from .forms import (
     ArticleLinkForm,
     AssignForm,
@@ -48,10 +49,9 @@ from .forms import (
     LinkCustomerForm,
     MergeForm,
     NotForUsForm,
-    RegisterCallForm,
     ReplyForm,
-    started_token,
 )
+from .forms_desk import NotesForm
 from .models import Contact, Message
 from .panels import panels_for
 from .services import (
@@ -62,7 +62,7 @@ from .services import (
     contact_close,
     contact_customer_create,
     contact_customer_link,
-    contact_register_call,
+    contact_notes_save,
     contact_reply,
     customer_merge,
     display_name,
@@ -134,6 +134,9 @@ def _etag_matches(request, etag: str) -> bool:
 # The inbox's free-text filter lives in the session, never in the URL: a resident's name typed
 # there must not land in URLs, history or access logs. The other filters stay in the URL.
 INBOX_Q_SESSION_KEY = "kcc_inbox_q"
+# The inbox's other filters (no personal data), kept so that "Volgende" on the desk opens the
+# next contact of the same filter.
+INBOX_FILTER_SESSION_KEY = "kcc_inbox_filter"
 
 
 def _inbox_url(query) -> str:
@@ -182,6 +185,8 @@ def inbox(request):
     if next_cursor:
         next_query["after"] = next_cursor
     is_poll = request.META.get(BACKGROUND_HEADER) == "1"
+    if not is_poll and request.session.get(INBOX_FILTER_SESSION_KEY, "") != base_query.urlencode():
+        request.session[INBOX_FILTER_SESSION_KEY] = base_query.urlencode()
     context = {
         "filterset": filterset,
         "contacts": contacts,
@@ -278,7 +283,8 @@ def _panels(request, contact: Contact) -> list[dict]:
         return []
 
 
-def _render_contact(request, contact: Contact, *, reply_form=None, close_form=None, status=200, customer_query=None):
+def _render_contact(request, contact: Contact, *, reply_form=None, close_form=None, status=200, identification=None, identify_q=None):
+    """The desk: one two-pane workspace for a contact on any channel (docs/desk.md)."""
     user = request.user
     can_work = can_work_contacts(user)
     thread = selectors.contact_messages(contact)
@@ -287,61 +293,166 @@ def _render_contact(request, contact: Contact, *, reply_form=None, close_form=No
         unread = [m.pk for m in thread if m.direction == Direction.INBOUND and m.read_at is None]
         if unread:
             Message.objects.filter(pk__in=unread).update(read_at=timezone.now())
-    history = selectors.customer_contact_list(user=user, customer=contact.customer, exclude=contact, limit=20) if contact.customer_id else []
-    suggestions = selectors.customer_suggestions(contact=contact) if can_work and not contact.customer_id else []
-    search_form, search_results, search_query = CustomerSearchForm(prefix="klant"), [], None
-    if can_work and customer_query is not None:
-        search_form = CustomerSearchForm({"klant-q": customer_query}, prefix="klant")
-        if search_form.is_valid():
-            search_query, search_results = customer_list(user=user, q=search_form.cleaned_data["q"], limit=10)
+    history = selectors.customer_contact_list(user=user, customer=contact.customer, exclude=contact, limit=5) if contact.customer_id else []
+    suggestions = selectors.customer_suggestions(contact=contact) if can_work and is_open and not contact.customer_id else []
+    candidates = list(identification.candidates) if identification is not None else []
     if contact.customer_id:
         _log_customers(request, [contact.customer], action=LogAction.VIEW, context=f"klantcontact {contact.pk}")
-    _log_customers(request, [*suggestions, *search_results], purpose=Purpose.IDENTIFY, context=f"klantcontact {contact.pk}")
+    _log_customers(request, [*suggestions, *candidates], purpose=Purpose.IDENTIFY, context=f"klantcontact {contact.pk}")
     if can_work and is_open and close_form is None:
         close_form = CloseForm(initial={"question": contact.question, "topic_department": contact.topic_department_id, "notes": contact.notes}, contact=contact)
     if can_work and _can_reply(contact) and reply_form is None:
         reply_form = ReplyForm(initial={"text": _reply_greeting(request, contact)})
+    works_here = can_work and is_open and (contact.assigned_to_id in (None, user.pk) or has_role(user, Role.TEAMLEAD))
     context = {
         "contact": contact,
         "thread": thread,
         "transfers": selectors.contact_transfers(contact),
         "article_links": selectors.contact_article_links(contact),
-        "conversation": selectors.conversation_contacts(user=user, contact=contact),
+        "conversation": selectors.conversation_summary(user=user, contact=contact),
         "history": history,
         "suggestions": suggestions,
-        "search_form": search_form,
-        "search_results": search_results,
-        "search_query": search_query,
-        "link_form": LinkCustomerForm(),
+        "identification": identification,
+        "identify_q": identify_q or "",
+        "candidates": candidates,
+        "addresses": contact_addresses(contact),
         "can_work": can_work,
+        "works_here": works_here,
         "is_open": is_open,
+        "is_phone": contact.channel == Channel.PHONE,
         "holds_it": contact.assigned_to_id == user.pk,
         "is_teamlead": has_role(user, Role.TEAMLEAD),
         "reply_form": reply_form if can_work and _can_reply(contact) else None,
         "close_form": close_form if can_work and is_open else None,
         "articles": selectors.article_suggestions(user=user, contact=contact, messages=thread) if can_work and is_open else [],
         "panels": _panels(request, contact),
-        "addresses": contact_addresses(contact),
+        "guide": selectors.topic_guide(contact),
         "caller_display": format_phone(contact.caller_address) if contact.caller_address else "",
-        "register_call_url": (
-            f"{reverse('channels:register_call')}?{urlencode({'call': contact.external_id})}"
-            if can_work and is_open and contact.channel == Channel.PHONE and contact.external_id else ""
-        ),
+        "next_url": f"{reverse('channels:contact_next')}?{urlencode({'na': contact.pk})}" if can_work and not is_open else "",
         "delivery_failed": DeliveryStatus.FAILED,
+        "is_fragment": is_fragment(request),
     }
-    template = "channels/contact_detail.html"
-    if request.htmx and not request.htmx.boosted and customer_query is not None:
-        template += "#customer_results"
-    return _vary(TemplateResponse(request, template, context, status=status))
+    return render_htmx(request, "channels/contact_detail.html", context, part="desk" if is_fragment(request) else None, status=status)
+
+
+def _workspace(request, contact_pk: int, *, status=200, **kwargs):
+    """The workspace after an htmx action: the whole desk (it replaces #desk), with the URL
+    of the contact pushed into the history."""
+    contact = access_contact(request.user, contact_pk)
+    response = _render_contact(request, contact, status=status, **kwargs)
+    if is_fragment(request):
+        response["HX-Push-Url"] = reverse("channels:contact_detail", args=[contact.pk])
+    return response
 
 
 @require_GET
 @role_required(*READERS)
 def contact_detail(request, pk):
-    """The contact screen. KCC roles work on it; back-office staff read the contacts that were
-    transferred to their department (404 for anything else)."""
+    """The contact workspace. KCC roles work on it; back-office staff read the contacts that
+    were transferred to their department (404 for anything else). An old link with a customer
+    search in the URL (``?klant-q=``) is redirected without it: searches are POSTed."""
     contact = access_contact(request.user, pk)
-    return _render_contact(request, contact, customer_query=request.GET.get("klant-q"))
+    if "klant-q" in request.GET:
+        return redirect("channels:contact_detail", pk=contact.pk)
+    return _render_contact(request, contact)
+
+
+@require_POST
+@role_required(*KCC)
+def contact_identify_view(request, pk):
+    """Identify the caller (POSTed: the search text is personal data). One confident hit is
+    linked to the contact at once and announced; several hits are offered as a list."""
+    contact = access_contact(request.user, pk, kcc_only=True)
+    form = CustomerSearchForm(request.POST)
+    identification = None
+    q = ""
+    if form.is_valid() and form.cleaned_data["q"]:
+        q = form.cleaned_data["q"]
+        identification = selectors.caller_identify(user=request.user, query=q)
+        if identification.confident is not None and contact.status != ContactStatus.CLOSED and contact.customer_id != identification.confident.pk:
+            try:
+                contact = contact_customer_link(user=request.user, contact=contact, customer=identification.confident)
+            except DomainError as exc:
+                messages.error(request, exc.message)
+    contact = access_contact(request.user, contact.pk)
+    response = _render_contact(request, contact, identification=identification, identify_q=q)
+    if is_fragment(request):
+        response.template_name = "channels/contact_detail.html#caller"
+    return response
+
+
+@require_POST
+@role_required(*KCC)
+def contact_notes_view(request, pk):
+    """Save the question and notes of an open contact without closing it (the desk saves them
+    on change)."""
+    contact = access_contact(request.user, pk, kcc_only=True)
+    form = NotesForm(request.POST)
+    if not form.is_valid():
+        return render_htmx(request, "channels/desk/_notes_status.html", {"form": form, "contact": contact}, status=422)
+    try:
+        contact = contact_notes_save(user=request.user, contact=contact, notes=form.cleaned_data["notes"], question=form.cleaned_data["question"])
+    except DomainError as exc:
+        form.add_error(None, exc.message)
+        return render_htmx(request, "channels/desk/_notes_status.html", {"form": form, "contact": contact}, status=422)
+    if is_fragment(request):
+        return render_htmx(request, "channels/desk/_notes_status.html", {"form": form, "contact": contact, "saved_at": timezone.now()})
+    messages.success(request, _("Notes saved."))
+    return redirect("channels:contact_detail", pk=contact.pk)
+
+
+@require_POST
+@role_required(*KCC)
+def contact_sibling_view(request, pk):
+    """"Nog een vraag": a new question in the same conversation, worked in the same workspace
+    (htmx swaps the desk and pushes the new contact's URL)."""
+    contact = access_contact(request.user, pk, kcc_only=True)
+    try:
+        sibling = contact_sibling_start(user=request.user, contact=contact)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+        return _workspace(request, contact.pk, status=409)
+    messages.success(request, _("Another question in this conversation: contact #%(pk)d.") % {"pk": sibling.pk})
+    if is_fragment(request):
+        return _workspace(request, sibling.pk)
+    return redirect("channels:contact_detail", pk=sibling.pk)
+
+
+@require_POST
+@role_required(*KCC)
+def contact_conversation_end_view(request, pk):
+    """"Gesprek beëindigd": the conversation is over, the after-call work starts. Does not close."""
+    contact = access_contact(request.user, pk, kcc_only=True)
+    try:
+        conversation_end(user=request.user, contact=contact)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    if is_fragment(request):
+        return _workspace(request, contact.pk)
+    return redirect("channels:contact_detail", pk=contact.pk)
+
+
+def inbox_filter_data(request) -> QueryDict:
+    """The agent's current inbox filter: the query of the last inbox page (kept in the session,
+    without the free text) plus the free text from the session."""
+    data = QueryDict(request.session.get(INBOX_FILTER_SESSION_KEY, ""), mutable=True)
+    data.pop("after", None)
+    data.pop("q", None)
+    if request.session.get(INBOX_Q_SESSION_KEY):
+        data["q"] = request.session[INBOX_Q_SESSION_KEY]
+    return data
+
+
+@require_GET
+@role_required(*KCC)
+def contact_next(request):
+    """"Volgende": open the next contact of the agent's inbox filter after ``?na=<contact id>``."""
+    after = access_contact(request.user, request.GET.get("na", ""), kcc_only=True)
+    following = selectors.inbox_next_contact(request=request, data=inbox_filter_data(request), after=after)
+    if following is None:
+        messages.info(request, _("There are no more contacts in your inbox filter."))
+        return redirect(_inbox_url(QueryDict(request.session.get(INBOX_FILTER_SESSION_KEY, ""))))
+    return redirect("channels:contact_detail", pk=following.pk)
 
 
 @require_POST
@@ -392,7 +503,8 @@ def contact_close_view(request, pk):
             messages.success(
                 request, _("Contact #%(pk)d closed: %(outcome)s.") % {"pk": contact.pk, "outcome": contact.get_outcome_display()}
             )
-            return redirect("channels:inbox")
+            # The closed workspace offers "Volgende": the next contact of the same inbox filter.
+            return redirect("channels:contact_detail", pk=contact.pk)
     contact.refresh_from_db()
     return _render_contact(request, contact, close_form=form, status=422)
 
@@ -429,9 +541,9 @@ def contact_customer_create_view(request, pk):
             initial["email"] = value
         elif kind == "phone":
             initial["phone"] = format_phone(value)
-    form = CustomerForm(request.POST or None, initial=initial)
+    form = CustomerForm(request.POST or None, initial=initial, user=request.user)
     if request.method == "POST" and form.is_valid():
-        data = dict(form.cleaned_data)
+        data = form.customer_fields()
         try:
             customer = contact_customer_create(
                 user=request.user, contact=contact, email=data.pop("email"), phone=data.pop("phone"), **data
@@ -520,168 +632,99 @@ def attachment_download(request, pk):
 # --- phone -----------------------------------------------------------------------------
 
 
-# Session key carrying the caller search (number or name) to the registration page.
+# Session key carrying the caller's number or a search text to the call that starts next.
 CALL_SEARCH_SESSION_KEY = "kcc_register_call_search"
 
 
-def _call_results(request, q: str):
-    query, results = customer_list(user=request.user, q=q, limit=10)
-    _log_customers(request, results, purpose=Purpose.IDENTIFY, context="telefoongesprek")
-    return query, results
+def _start_call(request):
+    """Start (or pick up, with ``call``) a phone call; a number or search text carried in the
+    session identifies the caller (one confident hit is linked)."""
+    call = None
+    call_id = request.POST.get("call", "").strip()
+    if call_id:
+        call = _telephony_call(request, call_id)
+        if call is None:
+            raise Http404
+    pending = request.session.pop(CALL_SEARCH_SESSION_KEY, None) or {}
+    phone, q = str(pending.get("phone", ""))[:40], str(pending.get("q", ""))[:200]
+    customer = None
+    if (q or phone) and not (call and call.customer_id):
+        customer = selectors.caller_identify(user=request.user, query=q or phone).confident
+    try:
+        try:
+            contact = call_start(user=request.user, phone=phone, customer=customer, call=call)
+        except DomainError as exc:
+            if exc.field != "phone":
+                raise
+            contact = call_start(user=request.user, customer=customer, call=call)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+        return redirect("channels:register_call")
+    if contact.external_id:
+        from .ingestion import screen_pops_dismiss_for_call
+
+        # The agent took the call: the screen-pop has done its job.
+        screen_pops_dismiss_for_call(user=request.user, call_id=contact.external_id)
+    target = reverse("channels:contact_detail", args=[contact.pk])
+    if request.htmx:
+        response = HttpResponse(status=204)
+        response["HX-Redirect"] = target
+        return response
+    return redirect(target)
+
+
+def _telephony_call(request, call_id: str) -> Contact | None:
+    return contact_scope(request.user).filter(channel=Channel.PHONE, external_id=call_id[:200]).first() if call_id else None
+
+
+@require_POST
+@role_required(*KCC)
+def call_start_view(request):
+    """"Nieuw gesprek" (header button, Alt+Shift+N): an open phone contact held by the agent,
+    answered now, and its workspace. With ``call=<telephony call id>`` the screen-popped call
+    is picked up instead."""
+    return _start_call(request)
 
 
 @require_http_methods(["GET", "POST"])
 @role_required(*KCC)
 def register_call(request):
-    """Register a phone call: identify the caller, record question, department, outcome and
-    notes in one form. Screen-pop: ``?call=<call id>`` (telephony) or ``?phone=...``."""
-    user = request.user
-    selected, results, query = None, [], None
-    call_contact, search_q = None, ""
+    """The old registration screen's URL. GET offers to start the call (creates nothing); the
+    POST starts it. Screen-pop links ``?call=<call id>`` open the call's workspace when the
+    agent already has it (telephony ``answered``), else offer to pick it up; ``?phone=`` and
+    ``?q=`` move into the session at once (no personal data in URLs, docs/privacy.md)."""
     if request.method == "POST":
-        form = RegisterCallForm(request.POST, user=user)
-        if form.is_valid():
-            d = form.cleaned_data
-            try:
-                contact = contact_register_call(
-                    user=user,
-                    customer=d["customer"],
-                    question=d["question"],
-                    subject=d["subject"],
-                    notes=d["notes"],
-                    phone=d["phone"],
-                    case_reference=d["case_reference"],
-                    conversation_key=d["conversation"],
-                    call_contact=d["call"],
-                    started_at=d["started"],
-                    **form.outcome_kwargs(),
-                )
-            except DomainError as exc:
-                _add_domain_error(form, exc)
-            else:
-                messages.success(request, _("Call registered as contact #%(pk)d.") % {"pk": contact.pk})
-                if request.POST.get("another"):
-                    params = {"conversation": str(contact.conversation_key)}
-                    if contact.customer_id:
-                        params["customer"] = contact.customer_id
-                    if contact.caller_address:
-                        # The number goes through the session, never the URL (docs/privacy.md).
-                        request.session[CALL_SEARCH_SESSION_KEY] = {"phone": format_phone(contact.caller_address), "q": ""}
-                    return redirect(f"{reverse('channels:register_call')}?{urlencode(params)}")
-                if contact.outcome == Outcome.CALLBACK and (url := callback_url(contact)):
-                    return redirect(url)
-                return redirect("channels:register_call")
-        customer = form.cleaned_data.get("customer") if hasattr(form, "cleaned_data") else None
-        if customer:
-            selected, results = customer, [customer]
-        call_contact = form.cleaned_data.get("call") if hasattr(form, "cleaned_data") else None
-        status = 422
-    else:
-        # Screen-pop contract: ``?phone=`` (and the no-JavaScript ``?q=``) are accepted, but the
-        # number or name moves into the session at once and the browser lands on a URL without
-        # it: personal data stays out of URLs, history and logs (docs/privacy.md).
-        if "phone" in request.GET or "q" in request.GET:
-            request.session[CALL_SEARCH_SESSION_KEY] = {
-                "phone": request.GET.get("phone", "").strip()[:40], "q": request.GET.get("q", "").strip()[:200],
-            }
-            clean = request.GET.copy()
-            clean.pop("phone", None)
-            clean.pop("q", None)
-            return redirect(reverse("channels:register_call") + (f"?{clean.urlencode()}" if clean else ""))
-        pending = request.session.pop(CALL_SEARCH_SESSION_KEY, None) or {}
-        initial = {"started": started_token()}
-        q = str(pending.get("q", ""))[:200]
-        phone = str(pending.get("phone", ""))[:40]
-        call_id = request.GET.get("call", "").strip()[:200]
-        if call_id:
-            call_contact = contact_scope(user).filter(channel=Channel.PHONE, external_id=call_id).select_related("customer").first()
-            if call_contact is None:
-                messages.warning(request, _("The call %(call)s is not known (yet). Register it by hand.") % {"call": call_id})
-            elif call_contact.status == ContactStatus.CLOSED:
-                messages.info(request, _("This call has already been registered as contact #%(pk)d.") % {"pk": call_contact.pk})
-                call_contact = None
-            else:
-                from .ingestion import screen_pops_dismiss_for_call
-
-                # The agent opened the registration screen: the screen-pop has done its job.
-                screen_pops_dismiss_for_call(user=user, call_id=call_id)
-                initial["call"] = call_contact.pk
-                initial["started"] = started_token(call_contact.answered_at or call_contact.started_at)
-                if call_contact.caller_address and not phone:
-                    phone = format_phone(call_contact.caller_address)
-                if call_contact.customer_id:
-                    selected = call_contact.customer
-        if phone:
-            initial["phone"] = phone
-            q = q or phone
-        conversation = request.GET.get("conversation", "")
-        if conversation:
-            initial["conversation"] = conversation
-        if request.GET.get("customer", "").isdigit():
-            selected = access_customer(user, request.GET["customer"], purpose=Purpose.IDENTIFY, context="telefoongesprek")
-        if q:
-            query, results = _call_results(request, q)
-            if selected is None and len(results) == 1 and query.kind in ("phone", "email", "postcode"):
-                selected = results[0]
-            if query.kind == "phone" and "phone" not in initial:
-                # The agent searched the number on the phone's display: that is the caller's number.
-                initial["phone"] = format_phone(query.value)
-        if selected is not None and selected not in results:
-            if call_contact is not None and selected == call_contact.customer:
-                _log_customers(request, [selected], action=LogAction.VIEW, purpose=Purpose.IDENTIFY, context="telefoongesprek")
-            results = [selected, *results]
-        form = RegisterCallForm(initial=initial, user=user)
-        status = 200
-        search_q = q
-    conversation_key = form["conversation"].value()
-    earlier = []
-    if conversation_key:
-        earlier = list(
-            contact_scope(user).filter(conversation_key=conversation_key).select_related("topic_department").order_by("started_at")[:10]
-        ) if _is_uuid(conversation_key) else []
-    context = {
-        "form": form,
-        "search_form": CustomerSearchForm(initial={"q": search_q}),
-        "results": results,
-        "query": query,
-        "selected": selected,
-        "call_contact": call_contact,
-        "earlier": earlier,
-        "transferred": Outcome.TRANSFERRED,
-    }
-    return TemplateResponse(request, "channels/register_call.html", context, status=status)
-
-
-def _is_uuid(value) -> bool:
-    try:
-        uuid.UUID(str(value))
-    except ValueError:
-        return False
-    return True
+        return _start_call(request)
+    if "phone" in request.GET or "q" in request.GET:
+        request.session[CALL_SEARCH_SESSION_KEY] = {
+            "phone": request.GET.get("phone", "").strip()[:40], "q": request.GET.get("q", "").strip()[:200],
+        }
+        clean = request.GET.copy()
+        clean.pop("phone", None)
+        clean.pop("q", None)
+        return redirect(reverse("channels:register_call") + (f"?{clean.urlencode()}" if clean else ""))
+    call_id = request.GET.get("call", "").strip()[:200]
+    call = _telephony_call(request, call_id)
+    if call_id and call is None:
+        messages.warning(request, _("The call %(call)s is not known (yet). Start the call by hand.") % {"call": call_id})
+    elif call is not None and call.status == ContactStatus.CLOSED:
+        messages.info(request, _("This call has already been closed as contact #%(pk)d.") % {"pk": call.pk})
+        call = None
+    elif call is not None and call.assigned_to_id == request.user.pk:
+        return redirect("channels:contact_detail", pk=call.pk)
+    return TemplateResponse(request, "channels/register_call.html", {"call": call})
 
 
 @require_POST
 @role_required(*KCC)
 def register_call_search(request):
-    """The caller search of the registration screen, POSTed (the search text is personal data).
-    htmx gets the results fragment; without JavaScript the text goes through the session to the
-    registration page."""
-    if not request.htmx:
-        request.session[CALL_SEARCH_SESSION_KEY] = {
-            "q": request.POST.get("q", "").strip()[:200], "phone": request.POST.get("phone", "").strip()[:40],
-        }
-        params = {k: request.POST[k][:200] for k in ("call", "conversation") if request.POST.get(k)}
-        return redirect(reverse("channels:register_call") + (f"?{urlencode(params)}" if params else ""))
-    form = CustomerSearchForm(request.POST or None)
-    query, results, selected = None, [], None
-    if form.is_valid() and form.cleaned_data["q"]:
-        query, results = _call_results(request, form.cleaned_data["q"])
-        if len(results) == 1 and query.kind in ("phone", "email", "postcode"):
-            selected = results[0]
-    response = TemplateResponse(
-        request, "channels/register_call.html#caller_results", {"results": results, "query": query, "selected": selected}
-    )
-    return _vary(response)
+    """The old caller search of the registration screen: the text goes through the session to
+    the call that starts next (never into the URL)."""
+    request.session[CALL_SEARCH_SESSION_KEY] = {
+        "q": request.POST.get("q", "").strip()[:200], "phone": request.POST.get("phone", "").strip()[:40],
+    }
+    params = {"call": request.POST["call"][:200]} if request.POST.get("call") else {}
+    return redirect(reverse("channels:register_call") + (f"?{urlencode(params)}" if params else ""))
 
 
 # --- transfers received ----------------------------------------------------------------
@@ -750,9 +793,16 @@ def customer_merge_view(request):
         source = access_customer(request.user, data["source"], purpose=Purpose.ADMINISTRATION, context="klanten samenvoegen")
     if str(data.get("target", "")).isdigit():
         target = access_customer(request.user, data["target"], purpose=Purpose.ADMINISTRATION, context="klanten samenvoegen")
-    form = MergeForm(request.POST or None, initial={"source": source and source.pk, "target": target and target.pk})
+    # The search for the surviving record is POSTed (names and BSNs stay out of URLs and logs);
+    # an old link with ``?q=`` is redirected without it.
+    searching = request.method == "POST" and "q" in request.POST
+    if request.method == "GET" and "q" in request.GET:
+        clean = request.GET.copy()
+        clean.pop("q")
+        return redirect(f"{reverse('channels:customer_merge')}?{clean.urlencode()}")
+    form = MergeForm(request.POST if request.method == "POST" and not searching else None, initial={"source": source and source.pk, "target": target and target.pk})
     status = 200
-    if request.method == "POST":
+    if request.method == "POST" and not searching:
         if form.is_valid() and source is not None and target is not None:
             try:
                 survivor = customer_merge(user=request.user, source=source, target=target)
@@ -766,7 +816,7 @@ def customer_merge_view(request):
         else:
             form.add_error(None, _("Choose both customers."))
         status = 422
-    search_form = CustomerSearchForm(request.GET if request.method == "GET" and request.GET.get("q") else None)
+    search_form = CustomerSearchForm(request.POST if searching else None)
     results = []
     if source is not None and target is None and search_form.is_bound and search_form.is_valid():
         _query, results = customer_list(user=request.user, q=search_form.cleaned_data["q"], limit=10)

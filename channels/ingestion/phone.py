@@ -7,8 +7,9 @@ and the contact's times only ever move the right way:
 * ``started_at`` is the earliest event time seen (the ringing time once it arrives);
 * ``answered_at`` is set by ``answered``, which also assigns the call to the agent (status
   new → open) unless someone already has it;
-* ``ended_at`` is set by ``ended`` while the contact is open; a contact the agent has already
-  closed keeps the agent's own record.
+* ``ended`` records the end of the conversation (``conversation_ended_at``, on the open
+  contacts of the call's conversation) without closing: the after-call work runs until the
+  agent closes the contact with an outcome, which sets ``ended_at``.
 
 ``ringing`` offers a screen-pop to the named agent.
 """
@@ -220,14 +221,20 @@ def _apply(contact: Contact, event: PhoneEvent) -> None:
             contact.status = ContactStatus.OPEN
             changed.add("status")
     elif event.event == CallEventKind.ENDED and is_open:
-        contact.ended_at = event.at
-        changed.add("ended_at")
+        if contact.conversation_ended_at is None or event.at < contact.conversation_ended_at:
+            contact.conversation_ended_at = event.at
+            changed.add("conversation_ended_at")
     elif event.event == CallEventKind.RINGING and event.agent is not None:
         ScreenPop.objects.get_or_create(
             user=event.agent, call_id=event.call_id, defaults={"contact": contact, "caller": event.caller}
         )
     # `updated_at` always moves: the inbox's change detection depends on it.
     contact.save(update_fields=[*sorted(changed), "updated_at"])
+    if "conversation_ended_at" in changed:
+        # "Nog een vraag" contacts of the same call end with it.
+        from ..desk import conversation_end
+
+        conversation_end(contact=contact, at=event.at)
 
 
 # --- screen-pops -----------------------------------------------------------------------
@@ -244,7 +251,7 @@ def screen_pops_for(user, *, now: datetime | None = None) -> list[ScreenPop]:
         ScreenPop.objects.undismissed()
         .filter(user=user, created_at__gte=since)
         .exclude(contact__status=ContactStatus.CLOSED)
-        .filter(Q(contact__answered_at__isnull=True, contact__ended_at__isnull=True) | Q(contact__assigned_to=user))
+        .filter(Q(contact__answered_at__isnull=True, contact__conversation_ended_at__isnull=True) | Q(contact__assigned_to=user))
         .select_related("contact")
         .order_by("-created_at", "-id")[:5]
     )

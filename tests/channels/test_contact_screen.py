@@ -184,10 +184,13 @@ def test_registered_panels_render_on_the_contact_screen(login, agent, settings, 
     assert f"paneel voor #{contact.pk}" in html
 
 
-def test_telephony_contact_offers_the_registration_screen(login, agent):
-    contact = ContactFactory(phone=True, external_id="call-8841")
+def test_a_held_phone_call_is_worked_in_the_desk(login, agent):
+    contact = ContactFactory(phone=True, external_id="call-8841", assigned_to=agent, status="open")
     html = login(agent).get(detail(contact)).content.decode()
-    assert reverse("channels:register_call") + "?call=call-8841" in html
+    # The workspace is the registration: close form, "Nog een vraag" and "Gesprek beëindigd".
+    assert 'id="close-form"' in html and 'form="close-form"' in html
+    assert reverse("channels:contact_sibling", args=[contact.pk]) in html
+    assert reverse("channels:contact_conversation_end", args=[contact.pk]) in html
 
 
 def test_an_inbound_direction_badge_for_auto_replies(login, agent):

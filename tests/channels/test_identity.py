@@ -28,8 +28,13 @@ def test_agent_links_a_contact_to_a_customer_found_by_search(login, agent, custo
     contact = ContactFactory()
     MessageFactory(contact=contact, sender_address="jan.nieuw@example.nl")
     client = login(agent)
-    html = client.get(detail(contact) + "?klant-q=1011AB+12", HTTP_HX_REQUEST="true").content.decode()
-    assert "<html" not in html and "Jan Jansen" in html
+    # The search is POSTed (no name in the URL); a postcode with number is a confident hit and
+    # links the caller at once, announced in the aria-live region.
+    response = client.post(reverse("channels:contact_identify", args=[contact.pk]), {"q": "1011AB 12"}, HTTP_HX_REQUEST="true")
+    html = response.content.decode()
+    assert "<html" not in html and "Jan Jansen" in html and "Beller herkend" in html
+    contact.refresh_from_db()
+    assert contact.customer == customer
     response = client.post(reverse("channels:contact_customer_link", args=[contact.pk]), {"customer": customer.pk, "add_address": "on"})
     assert response.status_code == 302
     contact.refresh_from_db()
@@ -189,8 +194,12 @@ def test_merge_page_flow_for_team_leads(login, teamlead, duplicates):
     ContactFactory(customer=source)
     client = login(teamlead)
     url = reverse("channels:customer_merge")
-    html = client.get(f"{url}?source={source.pk}&q=jansen").content.decode()
+    # The search is POSTed: names and BSNs stay out of the URL and the access log.
+    html = client.post(url, {"source": source.pk, "q": "jansen"}).content.decode()
     assert f"target={target.pk}" in html
+    assert not Contact.objects.get().customer == target  # a search merges nothing
+    old_link = client.get(f"{url}?source={source.pk}&q=jansen")
+    assert old_link.status_code == 302 and "jansen" not in old_link["Location"]
     html = client.get(f"{url}?source={source.pk}&target={target.pk}").content.decode()
     assert "samenvoegen met" in html
     response = client.post(url, {"source": source.pk, "target": target.pk})

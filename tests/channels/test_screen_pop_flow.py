@@ -1,4 +1,4 @@
-"""The screen-pop from a ringing call leads to the registration screen, which dismisses it."""
+"""The screen-pop from a ringing call leads to the call's workspace; taking the call dismisses it."""
 
 import pytest
 from django.urls import reverse
@@ -23,8 +23,10 @@ def test_opening_the_registration_screen_from_a_screen_pop_dismisses_it(login, a
     assert "call=call-42" in pops_html
 
     response = client.get(reverse("channels:register_call") + "?call=call-42")
-    assert response.status_code == 200
-    assert "06-12345678" in response.content.decode()
+    assert response.status_code == 200  # offers to take the call; GET creates nothing
+    response = client.post(reverse("channels:call_start"), {"call": "call-42"})
+    assert response["Location"] == reverse("channels:contact_detail", args=[contact.pk])
+    assert "06 12345678" in client.get(response["Location"]).content.decode()
     pop.refresh_from_db()
     assert pop.dismissed_at is not None
     assert "call=call-42" not in client.get(reverse("channels:screen_pops"), HTTP_HX_REQUEST="true").content.decode()

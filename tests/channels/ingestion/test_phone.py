@@ -42,7 +42,10 @@ def test_call_lifecycle_creates_and_updates_one_phone_contact(client, agent):
     assert contact.caller_address == "+31612345678"
     assert contact.started_at == dt(T0)
     assert contact.answered_at == dt(T1)
-    assert contact.ended_at == dt(T2)
+    # `ended` records the end of the conversation; the contact stays open for the after-call
+    # work and is closed (ended_at) only when the agent chooses an outcome.
+    assert contact.conversation_ended_at == dt(T2)
+    assert contact.ended_at is None
     assert contact.assigned_to == agent
     assert contact.status == ContactStatus.OPEN
     assert CallEvent.objects.filter(contact=contact).count() == 3
@@ -53,7 +56,7 @@ def test_events_out_of_order_give_the_same_result(client, agent):
     post_phone(client, event("answered", T1))
     post_phone(client, event("ringing", T0))
     contact = Contact.objects.get()
-    assert (contact.started_at, contact.answered_at, contact.ended_at) == (dt(T0), dt(T1), dt(T2))
+    assert (contact.started_at, contact.answered_at, contact.conversation_ended_at) == (dt(T0), dt(T1), dt(T2))
     assert contact.assigned_to == agent
 
 

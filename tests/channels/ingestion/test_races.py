@@ -83,4 +83,4 @@ def test_events_of_one_call_at_once_make_one_contact(agent):
     )
     assert {str(r.status) for r in results} == {InboundStatus.PROCESSED}
     contact = Contact.objects.get()
-    assert contact.answered_at and contact.ended_at and contact.assigned_to == agent
+    assert contact.answered_at and contact.conversation_ended_at and contact.assigned_to == agent
