@@ -4,7 +4,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from .constants import AddressKind, LogAction, Purpose, Role
-from .normalize import fold_text, format_phone, format_postcode, mask_bsn
+from .normalize import NAME_FOLDED_MAX_LENGTH, fold_name, format_phone, format_postcode, mask_bsn
 
 
 class Department(models.Model):
@@ -83,7 +83,7 @@ class Customer(models.Model):
         blank=True,
         help_text=_("Burgerservicenummer, elfproef-validated. Only ever shown masked; revealing it needs a permission and is logged."),
     )
-    name_folded = models.CharField(max_length=300, editable=False, db_index=True, help_text=_("Lower-case, accent-free full name for search."))
+    name_folded = models.CharField(max_length=NAME_FOLDED_MAX_LENGTH, editable=False, db_index=True, help_text=_("Lower-case, accent-free full name for search."))
     merged_into = models.ForeignKey(
         "self", on_delete=models.PROTECT, null=True, blank=True, related_name="merged_from",
         verbose_name=_("merged into"), help_text=_("Set when this record was a duplicate; the survivor holds its contacts."),
@@ -121,7 +121,7 @@ class Customer(models.Model):
         return self.full_name
 
     def save(self, *args, **kwargs):
-        self.name_folded = fold_text(f"{self.first_name} {self.name_prefix} {self.last_name}")
+        self.name_folded = fold_name(self.first_name, self.name_prefix, self.last_name)
         update_fields = kwargs.get("update_fields")
         if update_fields is not None and {"first_name", "name_prefix", "last_name"} & set(update_fields):
             kwargs["update_fields"] = {*update_fields, "name_folded"}

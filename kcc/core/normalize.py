@@ -88,6 +88,15 @@ def normalize_email(value: str) -> str:
     return (value or "").strip().lower()
 
 
+NAME_FOLDED_MAX_LENGTH = 300
+
+
+def fold_name(first_name: str, name_prefix: str, last_name: str) -> str:
+    """The search key of a customer's full name (Customer.name_folded). Cut to the column's
+    length: a few characters fold into many (NFKD of U+FDFA is 18 characters)."""
+    return fold_text(f"{first_name} {name_prefix} {last_name}")[:NAME_FOLDED_MAX_LENGTH].strip()
+
+
 def fold_text(value: str) -> str:
     """Lower-case, strip accents and collapse white space: the key for name search."""
     decomposed = unicodedata.normalize("NFKD", value or "")

@@ -57,7 +57,7 @@ def _clean_customer_fields(data: dict) -> dict:
     return cleaned
 
 
-CUSTOMER_FIELDS = ("first_name", "name_prefix", "last_name", "street", "house_number", "house_number_addition", "postcode", "city", "bsn")
+CUSTOMER_FIELDS = ("first_name", "name_prefix", "last_name", "birth_date", "street", "house_number", "house_number_addition", "postcode", "city", "bsn")
 
 
 @transaction.atomic

@@ -17,7 +17,13 @@ from .access import (
     role_required,
 )
 from .constants import LogAction, Purpose, Role
-from .forms import CustomerForm, CustomerSearchForm, DepartmentReachabilityForm, LoginForm
+from .forms import (
+    CustomerForm,
+    CustomerSearchForm,
+    DepartmentReachabilityForm,
+    LoginForm,
+    add_validation_error,
+)
 from .models import Membership
 from .selectors import customer_list, department_list
 from .services import customer_bsn_reveal, customer_create, department_update, processing_log_record
@@ -67,20 +73,12 @@ def customer_search(request):
 @require_http_methods(["GET", "POST"])
 @role_required(Role.AGENT, Role.TEAMLEAD)
 def customer_create_view(request):
-    form = CustomerForm(request.POST or None)
+    form = CustomerForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
         try:
-            customer = customer_create(
-                user=request.user,
-                purpose=Purpose.IDENTIFY,
-                email=data.pop("email"),
-                phone=data.pop("phone"),
-                **data,
-            )
+            customer = customer_create(user=request.user, purpose=Purpose.IDENTIFY, **form.customer_fields())
         except ValidationError as exc:
-            for field, errs in exc.message_dict.items():
-                form.add_error(field if field in form.fields else None, errs)
+            add_validation_error(form, exc)
         else:
             messages.success(request, _("Customer created."))
             return redirect("core:customer_detail", pk=customer.pk)

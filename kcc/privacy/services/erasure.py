@@ -128,7 +128,7 @@ def customer_erase(*, user, customer: Customer) -> Counter:
     counts["digital_addresses"] = DigitalAddress.objects.filter(customer_id__in=ids).delete()[1].get("core.DigitalAddress", 0)
     counts["customers"] = Customer.objects.filter(pk__in=ids, erased_at__isnull=True).update(
         first_name="", name_prefix="", last_name=ERASED, name_folded="", street="", house_number=None,
-        house_number_addition="", postcode="", city="", bsn="", erased_at=now,
+        house_number_addition="", postcode="", city="", bsn="", birth_date=None, erased_at=now,
     )
     processing_log_record(
         user=user, customers=list(Customer.objects.filter(pk__in=ids)), action=LogAction.ERASE,

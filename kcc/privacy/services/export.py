@@ -55,6 +55,7 @@ def _customer_data(customers: Iterable[Customer]) -> list[dict]:
             "voornaam": c.first_name,
             "tussenvoegsel": c.name_prefix,
             "achternaam": c.last_name,
+            "geboortedatum": c.birth_date,
             "straat": c.street,
             "huisnummer": c.house_number,
             "toevoeging": c.house_number_addition,
