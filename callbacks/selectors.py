@@ -11,8 +11,8 @@ from django.utils import timezone
 from django.utils.translation import get_language
 
 from kcc.core.access import department_ids, has_role, is_kcc
-from kcc.core.constants import LogAction, Purpose, Role
-from kcc.core.models import Department
+from kcc.core.constants import AddressKind, LogAction, Purpose, Role
+from kcc.core.models import Department, DigitalAddress
 from kcc.core.normalize import format_phone
 from kcc.core.services import processing_log_record
 from kcc.core.workdays import WorkCalendar
@@ -166,6 +166,24 @@ def callback_deadline_preview(*, department: Department, now=None) -> dict:
     working-day calculation as ``callback_create``) and the department's norm in working days."""
     now = now or timezone.now()
     return {"department": department, "deadline": WorkCalendar().deadline(now, department.callback_norm_days), "days": department.callback_norm_days}
+
+
+def active_department_get(value) -> Department | None:
+    """The active department a form field or query parameter names (a Department or its id),
+    or None for anything else."""
+    if isinstance(value, Department):
+        return value
+    if value and str(value).isdigit():
+        return Department.objects.filter(pk=value, is_active=True).first()
+    return None
+
+
+def customer_default_phone(customer) -> str:
+    """The customer's default phone number, formatted ("" without a customer or phone)."""
+    if customer is None:
+        return ""
+    address = DigitalAddress.objects.filter(customer=customer, kind=AddressKind.PHONE).order_by("-is_default", "pk").first()
+    return address.display if address else ""
 
 
 # --- overview per department ------------------------------------------------------------

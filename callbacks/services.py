@@ -12,7 +12,6 @@ from datetime import date, datetime, timedelta
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
-from django.core.mail import EmailMessage
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
@@ -22,6 +21,7 @@ from kcc.core.constants import AddressKind, LogAction, Purpose, Role
 from kcc.core.exceptions import DomainError
 from kcc.core.models import Customer, Department, DigitalAddress, Membership
 from kcc.core.normalize import normalize_phone
+from kcc.core.outbox import OutgoingMail, enqueue_after_commit, outbox_deliver
 from kcc.core.services import processing_log_record
 from kcc.core.workdays import WorkCalendar
 
@@ -117,51 +117,29 @@ def notification_queue(*, kind: str, key: str, recipients: list[str], mail: emai
             )
     except IntegrityError:
         return None
-    transaction.on_commit(lambda: _enqueue_send(notification.pk))
+    from .tasks import notification_send_task
+
+    enqueue_after_commit(notification_send_task, notification.pk, label=f"callback notification {notification.pk}")
     return notification
 
 
-def _enqueue_send(notification_id: int) -> None:
-    """After commit: hand the e-mail to a worker. The outbox row is the truth, so a broker
-    that is down (or loses the job later) costs a delay, not the e-mail: the retry sweep
-    (notification_send_pending) sends it. Never fail the request that made it."""
-    from .tasks import notification_send_task
-
-    try:
-        notification_send_task.delay(notification_id)
-    except Exception as exc:  # noqa: BLE001 - broker unavailable; logged, the sweep sends it
-        logger.warning("callback notification %s not queued (%s: %s); the outbox sweep will send it", notification_id, exc.__class__.__name__, exc)
+def _outgoing(notification: CallbackNotification) -> OutgoingMail:
+    """Callback e-mails are rendered when queued: send what the row holds."""
+    return OutgoingMail(subject=notification.subject, body=notification.body, recipients=notification.recipients)
 
 
-@transaction.atomic
 def notification_send(*, notification_id: int) -> bool:
-    """Send one queued e-mail. Idempotent: the row is locked (skip_locked, so two workers never
-    both send it) and `sent_at` is checked and set in the same transaction."""
-    notification = (
-        CallbackNotification.objects.select_for_update(skip_locked=True).filter(pk=notification_id, sent_at__isnull=True).first()
-    )
-    if notification is None:
-        return False
-    try:
-        EmailMessage(
-            subject=notification.subject, body=notification.body, from_email=settings.DEFAULT_FROM_EMAIL, to=notification.recipients,
-        ).send()
-    except Exception as exc:  # noqa: BLE001 - SMTP errors vary; recorded and retried by the pending sweep
-        notification.error = str(exc)[:2000]
-        notification.save(update_fields=["error"])
-        logger.warning("callback notification %s not sent: %s", notification.pk, type(exc).__name__)  # SMTP errors quote addresses
-        return False
-    notification.sent_at = timezone.now()
-    notification.error = ""
-    notification.save(update_fields=["sent_at", "error"])
-    return True
+    """Send one queued e-mail through the shared outbox delivery (kcc.core.outbox). Idempotent:
+    the row is locked (skip_locked, so two workers never both send it) and `sent_at` is
+    checked and set in the same transaction."""
+    queryset = CallbackNotification.objects.filter(pk=notification_id)
+    return outbox_deliver(queryset=queryset, prepare=_outgoing, limit=1, label="callback notification") == 1
 
 
 def notification_send_pending(*, older_than: timedelta = timedelta(minutes=5)) -> int:
     """Retry e-mails that were queued but not sent (SMTP down, worker lost)."""
-    cutoff = timezone.now() - older_than
-    ids = list(CallbackNotification.objects.filter(sent_at__isnull=True, created_at__lt=cutoff).values_list("pk", flat=True)[:500])
-    return sum(1 for pk in ids if notification_send(notification_id=pk))
+    queryset = CallbackNotification.objects.filter(created_at__lt=timezone.now() - older_than)
+    return outbox_deliver(queryset=queryset, prepare=_outgoing, limit=500, label="callback notification")
 
 
 def _department_recipients(department: Department) -> list[str]:

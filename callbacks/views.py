@@ -9,20 +9,27 @@ from django.http import Http404
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
-from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from kcc.core.access import access_customer, department_ids, has_role, role_required
-from kcc.core.constants import AddressKind, LogAction, Purpose, Role
+from kcc.core.constants import LogAction, Purpose, Role
 from kcc.core.exceptions import DomainError
-from kcc.core.models import Department, DigitalAddress
+from kcc.core.htmx import add_domain_error, is_fragment, render_htmx, vary_on_htmx
 from kcc.core.services import processing_log_record
+from knowledgebase.selectors import department_guide_url
 
 from .access import CANCEL, MANAGE, WORK, access_callback, allowed_actions
 from .constants import CallbackStatus
 from .forms import AttemptForm, CallbackForm, CancelForm, CloseForm, ReassignForm, colleague_choices
-from .selectors import callback_deadline_preview, callback_detail_data, callback_list, department_overview
+from .selectors import (
+    active_department_get,
+    callback_deadline_preview,
+    callback_detail_data,
+    callback_list,
+    customer_default_phone,
+    department_overview,
+)
 from .services import (
     callback_attempt_log,
     callback_cancel,
@@ -38,27 +45,9 @@ WORKERS = STAFF
 KCC = (Role.AGENT, Role.TEAMLEAD)
 
 
-def _vary(response):
-    patch_vary_headers(response, ["HX-Request"])
-    return response
-
-
-def _fragment(request) -> bool:
-    return bool(request.htmx) and not request.htmx.boosted
-
-
-def department_guide_url(department) -> str | None:
-    """The knowledge base's "wie doet wat" page of a department, when that app provides it."""
-    if department is None:
-        return None
-    try:
-        from knowledgebase.selectors import department_guide_url as guide_url
-    except ImportError:
-        return None
-    try:
-        return guide_url(department)
-    except Exception:  # noqa: BLE001 - a broken guide link must never block making a callback
-        return None
+def _guide_url(department) -> str | None:
+    """The knowledge base's "wie doet wat" page of the chosen department (none chosen: none)."""
+    return department_guide_url(department) if department is not None else None
 
 
 # --- lists -------------------------------------------------------------------------------
@@ -73,8 +62,7 @@ def _list_view(request, *, mine: bool):
         "mine": mine, "querystring": query.urlencode(), "can_create": has_role(request.user, *KCC),
         "list_url": reverse("callbacks:mine" if mine else "callbacks:queue"),
     }
-    template = "callbacks/list.html#results" if _fragment(request) else "callbacks/list.html"
-    return _vary(TemplateResponse(request, template, context))
+    return render_htmx(request, "callbacks/list.html", context, part="results")
 
 
 @require_GET
@@ -113,14 +101,14 @@ def _detail_context(request, callback, **forms) -> dict:
 
 def _render_detail(request, callback, *, status=200, **forms):
     context = _detail_context(request, callback, **forms)
-    if _fragment(request):
-        return _vary(TemplateResponse(request, "callbacks/detail.html#main", context, status=status))
+    if is_fragment(request):
+        return render_htmx(request, "callbacks/detail.html", context, part="main", status=status)
     if callback.customer_id:
         processing_log_record(
             user=request.user, customers=[callback.customer], action=LogAction.VIEW, purpose=Purpose.CALLBACK,
             context=f"terugbelverzoek {callback.pk}",
         )
-    return _vary(TemplateResponse(request, "callbacks/detail.html", context, status=status))
+    return render_htmx(request, "callbacks/detail.html", context, status=status)
 
 
 @require_GET
@@ -132,7 +120,7 @@ def detail(request, pk):
 
 def _done(request, pk, message: str):
     """After a successful action: the fresh fragment (htmx) or a redirect (no JS)."""
-    if _fragment(request):
+    if is_fragment(request):
         callback = access_callback(request.user, pk)
         return _render_detail(request, callback, feedback={"level": "ok", "text": message})
     messages.success(request, message)
@@ -144,7 +132,7 @@ def _refused(request, pk, exc: DomainError, *, status=409, **forms):
     callback = access_callback(request.user, pk)
     if forms:
         return _render_detail(request, callback, status=422, feedback={"level": "error", "text": exc.message}, **forms)
-    if _fragment(request):
+    if is_fragment(request):
         return _render_detail(request, callback, status=status, feedback={"level": "error", "text": exc.message})
     messages.error(request, exc.message)
     return redirect("callbacks:detail", pk=pk)
@@ -183,7 +171,7 @@ def attempt(request, pk):
         logged = callback_attempt_log(user=request.user, callback=callback, **form.cleaned_data)
     except DomainError as exc:
         if exc.field in form.fields:
-            form.add_error(exc.field, exc.message)
+            add_domain_error(form, exc)
             return _render_detail(request, callback, status=422, attempt_form=form, open_panel="attempt")
         return _refused(request, pk, exc)
     logged.callback.refresh_from_db(fields=["status"])
@@ -235,7 +223,7 @@ def reassign(request, pk):
             department=form.cleaned_data["department"], assignee=form.cleaned_data["assignee"],
         )
     except DomainError as exc:
-        form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+        add_domain_error(form, exc)
         return _render_detail(request, callback, status=422, reassign_form=form, open_panel="reassign")
     message = _("The callback request was passed on.")
     # The user may no longer see it (another department): then go back to the queue.
@@ -243,10 +231,10 @@ def reassign(request, pk):
         access_callback(request.user, pk)
     except Http404:
         messages.success(request, message)
-        if _fragment(request):
+        if is_fragment(request):
             response = TemplateResponse(request, "callbacks/detail.html#gone", {"message": message})
             response["HX-Redirect"] = reverse("callbacks:queue")
-            return response
+            return vary_on_htmx(response)
         return redirect("callbacks:queue")
     return _done(request, pk, message)
 
@@ -254,18 +242,9 @@ def reassign(request, pk):
 # --- create ------------------------------------------------------------------------------
 
 
-def _default_phone(customer) -> str:
-    if customer is None:
-        return ""
-    address = (
-        DigitalAddress.objects.filter(customer=customer, kind=AddressKind.PHONE).order_by("-is_default", "pk").first()
-    )
-    return address.display if address else ""
-
-
 def _form_context(form, *, department=None, **extra) -> dict:
     return {
-        "form": form, "guide_url": department_guide_url(department),
+        "form": form, "guide_url": _guide_url(department),
         "colleagues_url": reverse("callbacks:colleague_options"), **extra,
     }
 
@@ -275,11 +254,7 @@ def _selected_department(form):
         value = form.data.get(form.add_prefix("target_department"))
     else:
         value = form.initial.get("target_department")
-    if isinstance(value, Department):
-        return value
-    if value and str(value).isdigit():
-        return Department.objects.filter(pk=value, is_active=True).first()
-    return None
+    return active_department_get(value)
 
 
 @require_http_methods(["GET", "POST"])
@@ -298,14 +273,14 @@ def create(request):
             try:
                 callback = callback_create(user=request.user, customer=customer, **data)
             except DomainError as exc:
-                form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+                add_domain_error(form, exc)
             else:
                 messages.success(request, _("Callback request made for %(department)s, deadline %(deadline)s.") % {
                     "department": callback.target_department.name, "deadline": callback.deadline.strftime("%d-%m-%Y"),
                 })
                 return redirect("callbacks:detail", pk=callback.pk)
     else:
-        form = CallbackForm(customer=customer, initial={"phone": _default_phone(customer)})
+        form = CallbackForm(customer=customer, initial={"phone": customer_default_phone(customer)})
     context = _form_context(form, department=_selected_department(form), customer=customer, contact=None)
     return TemplateResponse(request, "callbacks/create.html", context, status=422 if form.errors else 200)
 
@@ -333,7 +308,7 @@ def create_from_contact(request, contact_pk):
 def deadline_preview(request):
     """htmx: the deadline a callback for the chosen department would get (close form)."""
     raw = request.GET.get("callback-target_department") or request.GET.get("target_department") or ""
-    department = Department.objects.filter(pk=raw, is_active=True).first() if raw.isdigit() else None
+    department = active_department_get(raw)
     context = {"preview": callback_deadline_preview(department=department) if department else None}
     return TemplateResponse(request, "callbacks/_close_fields.html#deadline_preview", context)
 
@@ -343,12 +318,12 @@ def deadline_preview(request):
 def colleague_options(request):
     """htmx: the colleague options (and the department guide link) for the chosen department."""
     raw = request.GET.get("target_department") or request.GET.get("callback-target_department") or request.GET.get("reassign-department") or request.GET.get("department") or ""
-    department = Department.objects.filter(pk=raw, is_active=True).first() if raw.isdigit() else None
+    department = active_department_get(raw)
     return TemplateResponse(
         request, "callbacks/create.html#colleague_options",
         {
             "choices": colleague_choices(department) if department else colleague_choices(None)[:1],
-            "guide_url": department_guide_url(department), "oob": bool(request.GET.get("guide")),
+            "guide_url": _guide_url(department), "oob": bool(request.GET.get("guide")),
         },
     )
 
@@ -371,5 +346,4 @@ def overview(request):
     # Each department links to its queue: team leads may list every department, managers their own.
     linkable = {r.department.pk for r in data["rows"]} if has_role(request.user, Role.TEAMLEAD) else department_ids(request.user, Role.MANAGER)
     context = {**data, "periods": PERIODS, "linkable": linkable}
-    template = "callbacks/overview.html#table" if _fragment(request) else "callbacks/overview.html"
-    return _vary(TemplateResponse(request, template, context))
+    return render_htmx(request, "callbacks/overview.html", context, part="table")

@@ -11,7 +11,6 @@ from datetime import date, datetime
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
-from django.core.mail import EmailMessage
 from django.db import transaction
 from django.db.models import Count, IntegerField, OuterRef, Subquery
 from django.db.models.functions import Coalesce
@@ -23,6 +22,7 @@ from django.utils.translation import gettext as _
 from kcc.core.constants import Role
 from kcc.core.exceptions import DomainError
 from kcc.core.models import Department, Membership
+from kcc.core.outbox import OutgoingMail, enqueue_after_commit, outbox_deliver
 from kcc.core.workdays import WorkCalendar, local_date
 from knowledgebase import services as kb_services
 
@@ -381,8 +381,8 @@ def signal_ack_sweep(*, now: datetime | None = None) -> dict:
     sweep twice, or in two workers at once, never sends anything twice."""
     now = now or timezone.now()
     today = local_date(now)
-    calendar = WorkCalendar()
     rows = []
+    calendar = WorkCalendar()
     for signal_id, ack_due in Signal.objects.ack_overdue(today).values_list("pk", "ack_due"):
         late = calendar.working_days_between(ack_due, today)
         if late >= 1:
@@ -434,64 +434,34 @@ def _render_notification(notification: Notification, *, now: datetime) -> tuple[
     return subject[:200], body
 
 
+def _outgoing(notification: Notification, *, now: datetime) -> OutgoingMail | str:
+    """Signal e-mails are rendered when sent. A reminder or escalation whose signal was answered
+    meanwhile is closed without sending, and so is one that nobody can receive."""
+    if notification.kind != NotificationKind.NEW_SIGNAL and notification.signal.status != SignalStatus.NEW:
+        return "answered before sending"
+    recipients = notification_recipients(notification)
+    if not recipients:
+        return "no recipients"
+    subject, body = _render_notification(notification, now=now)
+    return OutgoingMail(subject=subject, body=body, recipients=recipients)
+
+
 def notification_deliver_pending(*, now: datetime | None = None, limit: int = 200) -> int:
-    """Send queued notifications, each exactly once. Each one is claimed in its own
-    transaction (row lock with SKIP LOCKED, so two workers never pick the same one) and its
-    `sent_at` is committed right after its send: a worker killed half-way through a batch
-    leaves the e-mails the mail server already accepted marked as sent, and only the one in
-    flight at the moment of the kill can go out again (docs/faults.md).
-    A reminder or escalation whose signal was answered meanwhile is closed without sending.
-    A failed send keeps the row pending (with the error) for the next sweep."""
+    """Send queued notifications, each exactly once, through the shared outbox delivery
+    (kcc.core.outbox: one row lock with SKIP LOCKED and one commit per e-mail, so a killed
+    worker re-sends at most the one in flight; a failed send stays pending for the next
+    sweep). The addresses it went to are recorded on the row."""
     now = now or timezone.now()
-    sent = 0
-    failed: list[int] = []
-    for _attempt in range(limit):
-        with transaction.atomic():
-            notification = (
-                Notification.objects.select_for_update(skip_locked=True, of=("self",))
-                .filter(sent_at__isnull=True)
-                .exclude(pk__in=failed)
-                .select_related("signal", "signal__department")
-                .order_by("pk")
-                .first()
-            )
-            if notification is None:
-                break
-            stale = notification.kind != NotificationKind.NEW_SIGNAL and notification.signal.status != SignalStatus.NEW
-            recipients = [] if stale else notification_recipients(notification)
-            if stale or not recipients:
-                notification.sent_at = now
-                notification.error = "answered before sending" if stale else "no recipients"
-                notification.save(update_fields=["sent_at", "error"])
-                continue
-            subject, body = _render_notification(notification, now=now)
-            try:
-                EmailMessage(subject=subject, body=body, to=recipients).send()
-            except Exception as exc:  # noqa: BLE001 - SMTP trouble: keep pending, retry next sweep
-                logger.warning("signal notification %s failed: %s", notification.pk, type(exc).__name__)  # SMTP errors quote addresses
-                failed.append(notification.pk)
-                notification.error = str(exc)[:1000]
-                notification.save(update_fields=["error"])
-                continue
-            notification.sent_at = now
-            notification.recipients = ", ".join(recipients)
-            notification.error = ""
-            notification.save(update_fields=["sent_at", "recipients", "error"])
-            sent += 1
-    return sent
+    return outbox_deliver(
+        queryset=Notification.objects.select_related("signal", "signal__department"),
+        prepare=lambda notification: _outgoing(notification, now=now),
+        now=now, limit=limit, record_recipients=True, label="signal notification",
+    )
 
 
 def _deliver_after_commit() -> None:
-    transaction.on_commit(_enqueue_delivery)
-
-
-def _enqueue_delivery() -> None:
-    """After commit: ask a worker to send the outbox. With the broker down (or losing the job
-    later) the rows stay pending and the next signals.ack_sweep sends them; the request that
-    queued them must not fail over it."""
+    """After commit: ask a worker to send the outbox; with the broker down the rows stay pending
+    and the next signals.ack_sweep sends them."""
     from .tasks import signal_notifications_deliver
 
-    try:
-        signal_notifications_deliver.delay()
-    except Exception as exc:  # noqa: BLE001 - broker unavailable; logged, the sweep sends it
-        logger.warning("signal notifications not queued (%s: %s); the next sweep will send them", exc.__class__.__name__, exc)
+    enqueue_after_commit(signal_notifications_deliver, label="signal notifications")
