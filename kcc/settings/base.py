@@ -335,6 +335,9 @@ KCC_ATTACHMENT_MAX_BYTES = env.int("KCC_ATTACHMENT_MAX_BYTES", default=25 * 1024
 # Outbound social replies go to this adapter endpoint (empty: replies are refused).
 KCC_SOCIAL_OUTBOUND_URL = env("KCC_SOCIAL_OUTBOUND_URL", default="")
 KCC_SOCIAL_OUTBOUND_TOKEN = env("KCC_SOCIAL_OUTBOUND_TOKEN", default="")
+# Not from the environment: only kcc/settings/dev.py (make run) turns it on, so that a social
+# reply without an adapter is recorded as sent by a loopback instead of refused (demo only).
+KCC_SOCIAL_OUTBOUND_LOOPBACK = False
 
 # Callbacks.
 KCC_CALLBACK_MAX_ATTEMPTS = env.int("KCC_CALLBACK_MAX_ATTEMPTS", default=3)

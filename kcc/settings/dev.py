@@ -11,3 +11,5 @@ defaults(
 from .base import *  # noqa: E402, F403
 
 STORAGES["staticfiles"] = {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}  # noqa: F405
+# The demo has no WhatsApp/Messenger adapter: social replies go to a loopback (never in prod).
+KCC_SOCIAL_OUTBOUND_LOOPBACK = True

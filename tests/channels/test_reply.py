@@ -230,7 +230,8 @@ def test_social_reply_when_not_configured(login, agent, settings):
     response = login(agent).post(reverse("channels:contact_reply", args=[contact.pk]), {"text": "Tekst die blijft"})
     assert response.status_code == 422
     html = response.content.decode()
-    assert "niet ingesteld" in html and "Tekst die blijft" in html
+    assert "nog niet aan" in html and "Tekst die blijft" in html
+    assert "KCC_" not in html  # no setting names toward the agent
 
 
 def test_phone_contacts_have_no_reply_form(login, agent):
