@@ -95,6 +95,14 @@ def log(msg: str) -> None:
     print(f"[{datetime.now():%H:%M:%S}] {msg}", flush=True)
 
 
+TRACE = bool(os.environ.get("BENCH_DESK_TRACE"))
+
+
+def trace(msg: str) -> None:
+    if TRACE:
+        print(f"    . {msg}", flush=True)
+
+
 def pct(values, p):
     if not values:
         return float("nan")
@@ -396,6 +404,12 @@ class Data:
             "SELECT id FROM inbox_contact WHERE channel = %s AND status <> 'closed' AND subject LIKE %s ORDER BY started_at, id",
             [channel, f"%{marker}%"])]
 
+    def dismiss_screen_pops(self) -> None:
+        """Set-up of T1: no screen-pop left over from an earlier (failed) run."""
+        self.conn.execute(
+            "UPDATE inbox_screenpop SET dismissed_at = now() WHERE dismissed_at IS NULL AND user_id = (SELECT id FROM auth_user WHERE username = %s)",
+            [AGENT])
+
     def backdate(self, ids: list[int]) -> None:
         """Put the bench's own e-mail and WhatsApp contacts first in the (oldest-first) queue."""
         for i, pk in enumerate(ids):
@@ -414,6 +428,7 @@ class Meter:
         self.task = task
         self.keys = 0  # non-text key presses
         self.key_names: dict[str, int] = defaultdict(int)
+        self.collisions: set[str] = set()
         self.text_chars = 0
         self.page_loads = 0
         self.htmx = 0
@@ -474,10 +489,17 @@ class Desk:
         """A non-text key press (Tab, Enter, arrows, a shortcut)."""
         self.meter.keys += 1
         self.meter.key_names[key] += 1
+        trace(f"press {key}")
         self.page.keyboard.press(key)
 
     def type(self, text: str, delay: int = 40) -> None:
-        """Typing text: not counted as a non-text key press."""
+        """Typing text: not counted as a non-text key press. Only into a text field or a select
+        (type-ahead): a space typed on a focused button would click it."""
+        target = self.page.evaluate(
+            "() => { const a = document.activeElement; return a ? a.tagName + (a.type ? ':' + a.type : '') + (a.id ? '#' + a.id : '') : ''; }")
+        if not re.match(r"(TEXTAREA|SELECT|INPUT:(text|search|tel|email|number|date|time|datetime-local))", target):
+            raise TaskError(f"about to type {text[:20]!r} into {target or 'nothing'}: focus is not in a text field")
+        trace(f"type {text[:30]!r} into {target}")
         self.meter.text_chars += len(text)
         self.page.keyboard.type(text, delay=delay)
 
@@ -486,11 +508,26 @@ class Desk:
 
     def shortcut_of(self, selector: str) -> str:
         """The key combination the page advertises for an element (data-shortcut, the desk's
-        contract; data-kcc-shortcut="k" is the older Alt+Shift+k)."""
-        return self.page.evaluate(
-            """(sel) => { const el = document.querySelector(sel); if (!el) return '';
-                 const s = el.getAttribute('data-shortcut'); if (s) return s;
-                 const k = el.getAttribute('data-kcc-shortcut'); return k ? 'Alt+Shift+' + k.toUpperCase() : ''; }""", selector)
+        contract; data-kcc-shortcut="k", the older form, means Alt+Shift+K) -- but only when
+        that combination reaches this element: static/js/app.js activates the first visible
+        element with the combination, so a collision is recorded and the agent has to Tab."""
+        combo, winner = self.page.evaluate(
+            """(sel) => {
+                 const of = (el) => el.getAttribute('data-shortcut') ||
+                   (el.getAttribute('data-kcc-shortcut') ? 'Alt+Shift+' + el.getAttribute('data-kcc-shortcut').toUpperCase() : '');
+                 const norm = (c) => c.split('+').map(k => k.length === 1 ? k.toUpperCase() : k).join('+');
+                 const visible = (el) => !!(el.offsetWidth || el.offsetHeight || el.getClientRects().length) && !el.closest('[hidden], [inert]');
+                 const el = document.querySelector(sel); if (!el) return ['', ''];
+                 const combo = of(el); if (!combo) return ['', ''];
+                 const first = [...document.querySelectorAll('[data-shortcut], [data-kcc-shortcut]')]
+                   .filter(e => !e.closest('dialog') && visible(e) && !e.disabled && norm(of(e)) === norm(combo))[0];
+                 if (!first || first === el) return [combo, ''];
+                 return [combo, first.tagName.toLowerCase() + (first.id ? '#' + first.id : '') + ' "' + (first.innerText || first.name || '').trim().slice(0, 30) + '"'];
+               }""", selector)
+        if winner:
+            self.meter.collisions.add(f"{combo}: {selector} loses to {winner}")
+            return ""
+        return combo
 
     def activate(self, selector: str, *, max_tabs: int = 40) -> None:
         """Reach an element by keyboard: its shortcut when it has one (which clicks a button or
@@ -500,6 +537,7 @@ class Desk:
         clickable = self.page.evaluate(
             "(sel) => { const el = document.querySelector(sel); return !!el && (el.tagName === 'A' || el.tagName === 'BUTTON' || "
             "(el.tagName === 'INPUT' && (el.type === 'submit' || el.type === 'button'))); }", selector)
+        trace(f"activate {selector} ({combo or 'no shortcut: Tab'})")
         if combo:
             self.press(combo)
         else:
@@ -937,6 +975,8 @@ def run_tasks(args, base: str, ctx: Ctx) -> dict[str, list[Meter]]:
         for task in args.task_list:
             for i in range(args.runs):
                 desk.run_index = i
+                if task == "T1":
+                    ctx.data.dismiss_screen_pops()
                 start_page(desk, TASK_START[task])
                 meter = Meter(task)
                 desk.meter = meter
@@ -1053,6 +1093,10 @@ def report(args, results: dict[str, list[Meter]], load_before: str, load_after: 
         lines.append(f"| {route} | {len(v)} | {pct(v, 50):.0f} | {p95:.0f} | {fmt(pct(a, 50))} | {fmt(pct(a, 95))} |")
     if failures:
         lines += ["", "Failed runs (screenshots in var/bench-desk/failures/):", *[f"- {f}" for f in failures[:30]]]
+    collisions = sorted({f"{m.task}: {c}" for ms in results.values() for m in ms for c in m.collisions})
+    if collisions:
+        lines += ["", "Shortcut collisions (the shortcut reaches another element first; the agent Tabs instead):",
+                  *[f"- {c}" for c in collisions]]
     violations = [f"{m.task}: {v}" for ms in results.values() for m in ms for v in m.axe]
     if violations:
         lines += ["", "axe violations (first 20):", *[f"- {v}" for v in dict.fromkeys(violations)][:20]]
