@@ -2,27 +2,17 @@
 resolve ids within the user's scope (a forged id is a validation error) and show the
 services' DomainErrors next to the right field."""
 
-import uuid
-from datetime import datetime
 
 from django import forms
 from django.contrib.auth import get_user_model
-from django.core import signing
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from kcc.core.access import customer_scope
 from kcc.core.constants import Role
 from kcc.core.forms import UtrechtFormMixin
 from kcc.core.models import Department, Membership
 
-from .access import contact_scope
-from .constants import Channel, ContactStatus, Outcome
+from .constants import Outcome
 from .services import kcc_staff
-
-STARTED_SALT = "kcc.register_call.started"
-# A registration screen left open longer than this is treated as opened now.
-STARTED_MAX_AGE = 12 * 3600
 
 
 def active_departments():
@@ -169,74 +159,6 @@ class ReplyForm(UtrechtFormMixin, forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["text"].widget.attrs["data-kcc-shortcut"] = "r"
-
-
-def started_token(at: datetime | None = None) -> str:
-    return signing.dumps((at or timezone.now()).timestamp(), salt=STARTED_SALT)
-
-
-class RegisterCallForm(UtrechtFormMixin, OutcomeFieldsMixin):
-    """One screen for the whole call: caller, question, department, outcome, notes."""
-
-    customer = forms.CharField(required=False, widget=forms.HiddenInput)
-    phone = forms.CharField(
-        label=_("Caller's phone number"), required=False, max_length=40,
-        help_text=_("Any notation, e.g. 06-12345678."),
-        widget=forms.TextInput(attrs={"autocomplete": "off", "inputmode": "tel"}),
-    )
-    question = forms.CharField(
-        label=_("Question"), widget=forms.Textarea(attrs={"rows": 3}), max_length=5000,
-        help_text=_("The resident's question in your words."),
-    )
-    subject = forms.CharField(
-        label=_("Subject"), required=False, max_length=255,
-        help_text=_("Short summary; taken from the question when left empty."),
-    )
-    case_reference = forms.CharField(label=_("Case number"), required=False, max_length=64)
-    call = forms.CharField(required=False, widget=forms.HiddenInput)
-    conversation = forms.UUIDField(required=False, widget=forms.HiddenInput)
-    started = forms.CharField(required=False, widget=forms.HiddenInput)
-
-    field_order = [
-        "phone", "question", "subject", "topic_department", "outcome", "notes",
-        "transfer_to_department", "transfer_to_user", "transfer_reason", "case_reference",
-    ]
-
-    def __init__(self, *args, user, **kwargs):
-        self.user = user
-        super().__init__(*args, **kwargs)
-        self.fields["question"].widget.attrs["data-kcc-shortcut"] = "v"
-
-    def clean_customer(self):
-        value = (self.cleaned_data.get("customer") or "").strip()
-        if not value:
-            return None
-        customer = customer_scope(self.user).filter(pk=value).first() if value.isdigit() else None
-        if customer is None:
-            raise forms.ValidationError(_("Choose the caller from the search results."))
-        return customer
-
-    def clean_call(self):
-        value = (self.cleaned_data.get("call") or "").strip()
-        if not value:
-            return None
-        contact = contact_scope(self.user).filter(pk=value, channel=Channel.PHONE).first() if value.isdigit() else None
-        if contact is None:
-            raise forms.ValidationError(_("This call is unknown."))
-        if contact.status == ContactStatus.CLOSED:
-            raise forms.ValidationError(_("This call has already been registered."))
-        return contact
-
-    def clean_started(self):
-        try:
-            ts = signing.loads(self.cleaned_data.get("started") or "", salt=STARTED_SALT, max_age=STARTED_MAX_AGE)
-            return datetime.fromtimestamp(float(ts), tz=timezone.get_current_timezone())
-        except (signing.BadSignature, TypeError, ValueError):
-            return None
-
-    def clean_conversation(self):
-        value = self.cleaned_data.get("conversation")
-        return value if isinstance(value, uuid.UUID) else None
 
 
 class IdListField(forms.Field):
