@@ -39,7 +39,6 @@ INSTALLED_APPS = [
     "django_filters",
     "csp",
     "axes",
-    "phonenumber_field",
     "health_check",
     "kcc.core",
     "knowledgebase",
