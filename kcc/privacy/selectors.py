@@ -1,11 +1,17 @@
-"""Read operations of the privacy app: merge chains, legal holds, the processing log."""
+"""Read operations of the privacy app: merge chains, a resident's records, legal holds, the
+processing log."""
+
+from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.db.models import Q, QuerySet
 
+from callbacks.models import CallbackRequest
+from channels.models import Contact
 from kcc.core.models import Customer, ProcessingLogEntry
 from kcc.core.normalize import validate_bsn
 from kcc.core.selectors import customer_list
+from signals.models import Evidence
 
 from .filters import ProcessingLogFilter
 from .models import LegalHold, RetentionRun
@@ -31,6 +37,44 @@ def customer_chain(customer: Customer) -> list[Customer]:
     return sorted(Customer.objects.filter(pk__in=ids), key=lambda c: (c.merged_into_id is not None, c.pk))
 
 
+@dataclass
+class CustomerRecords:
+    """What the organisation holds about one resident, for the privacy officer's overview."""
+
+    chain: list[Customer]
+    contacts: list
+    callbacks: list
+    evidence_count: int
+    holds: list[LegalHold]
+
+
+def customer_records(*, customer: Customer, limit: int = 200) -> CustomerRecords:
+    """The resident's records across the merge chain: the latest contacts and callback requests
+    (at most `limit` each), how many signal evidence rows point at their contacts, and the legal
+    holds on any of them."""
+    chain = customer_chain(customer)
+    ids = [c.pk for c in chain]
+    contacts = list(Contact.objects.filter(customer_id__in=ids).select_related("topic_department").order_by("-started_at", "-pk")[:limit])
+    callbacks = list(
+        CallbackRequest.objects.filter(customer_id__in=ids).select_related("target_department").order_by("-created_at", "-pk")[:limit]
+    )
+    evidence_count = Evidence.objects.filter(contact__customer_id__in=ids).count()
+    holds = list(legal_hold_list(customer_ids=ids, contact_ids=[c.pk for c in contacts], callback_ids=[c.pk for c in callbacks]))
+    return CustomerRecords(chain=chain, contacts=contacts, callbacks=callbacks, evidence_count=evidence_count, holds=holds)
+
+
+def legal_hold_target(*, customer: Customer, target: str) -> dict:
+    """What a legal hold form's choice ("contact:<id>", "callback:<id>", or empty for the whole
+    resident) puts under hold, as keyword arguments for ``legal_hold_set``. The form only offers
+    the resident's own records."""
+    kind, _sep, record_id = target.partition(":")
+    if kind == "contact":
+        return {"contact": Contact.objects.get(pk=int(record_id))}
+    if kind == "callback":
+        return {"callback": CallbackRequest.objects.get(pk=int(record_id))}
+    return {"customer": customer}
+
+
 def held_customer_ids() -> set[int]:
     """Customers under an active legal hold, with their whole merge chains."""
     direct = LegalHold.objects.active().filter(customer__isnull=False).values_list("customer_id", flat=True)
@@ -43,6 +87,10 @@ def held_contact_ids() -> QuerySet:
 
 def held_callback_ids() -> QuerySet:
     return LegalHold.objects.active().filter(callback__isnull=False).values("callback_id")
+
+
+def legal_hold_active_list(*, limit: int = 100) -> list[LegalHold]:
+    return list(LegalHold.objects.active().select_related("set_by")[:limit])
 
 
 def legal_hold_list(*, customer_ids=None, contact_ids=None, callback_ids=None) -> QuerySet[LegalHold]:

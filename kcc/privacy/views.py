@@ -6,24 +6,20 @@ from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
-from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from callbacks.models import CallbackRequest
-from channels.models import Contact
 from kcc.core.access import role_required
 from kcc.core.constants import LogAction, Purpose, Role
 from kcc.core.csvsafe import csv_response
 from kcc.core.exceptions import DomainError
+from kcc.core.htmx import add_domain_error, render_htmx
 from kcc.core.services import processing_log_record
-from signals.models import Evidence
 
 from . import selectors, services
 from .access import access_legal_hold, access_privacy_customer, access_retention_run
 from .constants import RetentionKind, RunMode, RunStatus
 from .forms import ConfirmForm, LegalHoldForm, PrivacyCustomerSearchForm, TargetedLegalHoldForm
-from .models import LegalHold
 
 LOG_PAGE_SIZE = 50
 LIST_ITEMS = 100
@@ -53,22 +49,15 @@ def customer_search(request):
         results = selectors.privacy_customer_search(q=form.cleaned_data["q"])
         if results:
             processing_log_record(user=request.user, customers=results, action=LogAction.SEARCH, purpose=Purpose.PRIVACY_REQUEST, context="privacy: klant zoeken")
-    template = "privacy/customer_search.html#results" if request.htmx and not request.htmx.boosted else "privacy/customer_search.html"
-    response = TemplateResponse(request, template, {"form": form, "results": results}, status=422 if form.errors else 200)
-    patch_vary_headers(response, ["HX-Request"])
+    response = render_htmx(
+        request, "privacy/customer_search.html", {"form": form, "results": results}, part="results", status=422 if form.errors else 200,
+    )
     return _no_store(response)
 
 
 def _customer_context(request, customer, **extra) -> dict:
-    chain = selectors.customer_chain(customer)
-    ids = [c.pk for c in chain]
-    contacts = list(Contact.objects.filter(customer_id__in=ids).select_related("topic_department").order_by("-started_at", "-pk")[:200])
-    contact_ids = Contact.objects.filter(customer_id__in=ids).values("pk")
-    callbacks = list(
-        CallbackRequest.objects.filter(customer_id__in=ids).select_related("target_department").order_by("-created_at", "-pk")[:200]
-    )
-    evidence_count = Evidence.objects.filter(contact_id__in=contact_ids).count()
-    holds = list(selectors.legal_hold_list(customer_ids=ids, contact_ids=[c.pk for c in contacts], callback_ids=[c.pk for c in callbacks]))
+    records = selectors.customer_records(customer=customer)
+    chain, contacts, callbacks, holds = records.chain, records.contacts, records.callbacks, records.holds
     choices = [(f"contact:{c.pk}", _("Contact %(id)s (%(channel)s, %(date)s)") % {"id": c.pk, "channel": c.get_channel_display(), "date": f"{c.started_at:%d-%m-%Y}"}) for c in contacts]
     choices += [(f"callback:{c.pk}", _("Callback request %(id)s (%(date)s)") % {"id": c.pk, "date": f"{c.created_at:%d-%m-%Y}"}) for c in callbacks]
     context = {
@@ -76,7 +65,7 @@ def _customer_context(request, customer, **extra) -> dict:
         "chain": chain,
         "contacts": contacts,
         "callbacks": callbacks,
-        "evidence_count": evidence_count,
+        "evidence_count": records.evidence_count,
         "holds": holds,
         "active_holds": [h for h in holds if h.lifted_at is None],
         "restricted": any(c.restricted_at for c in chain),
@@ -156,16 +145,11 @@ def legal_hold_set(request, pk):
         form = LegalHoldForm(request.POST)
         form_key = "hold_form"
     if form.is_valid():
-        kind, _sep, record_id = (form.cleaned_data.get("target") or "").partition(":")
-        kwargs = {"customer": customer}
-        if kind == "contact":
-            kwargs = {"contact": Contact.objects.get(pk=int(record_id))}
-        elif kind == "callback":
-            kwargs = {"callback": CallbackRequest.objects.get(pk=int(record_id))}
+        kwargs = selectors.legal_hold_target(customer=customer, target=form.cleaned_data.get("target") or "")
         try:
             services.legal_hold_set(user=request.user, reason=form.cleaned_data["reason"], **kwargs)
         except DomainError as exc:
-            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+            add_domain_error(form, exc)
         else:
             messages.success(request, _("Legal hold set: these records are kept until the hold is lifted."))
             return redirect("privacy:customer_detail", pk=customer.pk)
@@ -199,7 +183,7 @@ def retention(request):
         messages.success(request, _("Destruction list made. Check it, then approve it to delete."))
         return redirect("privacy:retention_run", pk=run.pk)
     periods = services.retention_periods()
-    holds = list(LegalHold.objects.active().select_related("set_by")[:100])
+    holds = selectors.legal_hold_active_list(limit=100)
     return TemplateResponse(
         request,
         "privacy/retention.html",
@@ -257,7 +241,5 @@ def processing_log(request):
     page = Paginator(qs, LOG_PAGE_SIZE).get_page(request.GET.get("pagina"))
     query = request.GET.copy()
     query.pop("pagina", None)
-    template = "privacy/processing_log.html#results" if request.htmx and not request.htmx.boosted else "privacy/processing_log.html"
-    response = TemplateResponse(request, template, {"filter": filterset, "page": page, "query": query.urlencode()})
-    patch_vary_headers(response, ["HX-Request"])
+    response = render_htmx(request, "privacy/processing_log.html", {"filter": filterset, "page": page, "query": query.urlencode()}, part="results")
     return _no_store(response)
