@@ -276,6 +276,30 @@ def stop_all() -> None:
     started.clear()
 
 
+def server_cpu_seconds(db_name: str) -> float:
+    """CPU seconds used so far by the server: gunicorn (its process group) and the PostgreSQL
+    backends of the bench database. Unlike wall-clock times, CPU time hardly grows when other
+    programs compete for the cores, so it shows what a request costs on a quiet machine."""
+    groups = {proc.pid for proc in started}
+    tick = os.sysconf("SC_CLK_TCK")
+    total = 0.0
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            raw = (entry / "stat").read_text()
+            comm = raw[raw.index("(") + 1: raw.rindex(")")]
+            rest = raw[raw.rindex(")") + 2:].split()
+            ours = int(rest[2]) in groups
+            if not ours and comm.startswith("postgres"):
+                ours = f" {db_name} " in (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
+            if ours:
+                total += (int(rest[11]) + int(rest[12])) / tick
+        except (OSError, ValueError, IndexError):
+            continue
+    return total
+
+
 def free_port(wanted: int = 0) -> int:
     import socket
 
@@ -440,6 +464,7 @@ class Meter:
         self.ok = False
         self.error = ""
         self.seconds = 0.0
+        self.server_cpu = 0.0  # seconds: gunicorn + PostgreSQL backends during the run
 
 
 def route_of(url: str, method: str) -> str:
@@ -663,8 +688,9 @@ SEL = {
 class Ctx:
     """What the tasks share: the server, the data, the sink, and a counter for unique ids."""
 
-    def __init__(self, base: str, data: Data, sink: Sink, runs: int):
+    def __init__(self, base: str, data: Data, sink: Sink, runs: int, db_name: str):
         self.base = base
+        self.db_name = db_name
         self.data = data
         self.sink = sink
         self.known = data.known_callers(4 * runs + 10)
@@ -980,7 +1006,7 @@ def run_tasks(args, base: str, ctx: Ctx) -> dict[str, list[Meter]]:
                 start_page(desk, TASK_START[task])
                 meter = Meter(task)
                 desk.meter = meter
-                t0 = time.perf_counter()
+                t0, cpu0 = time.perf_counter(), server_cpu_seconds(ctx.db_name)
                 try:
                     TASK_FUNCS[task](desk, ctx)
                     meter.ok = True
@@ -991,6 +1017,7 @@ def run_tasks(args, base: str, ctx: Ctx) -> dict[str, list[Meter]]:
                     except Exception:  # noqa: BLE001
                         pass
                 meter.seconds = time.perf_counter() - t0
+                meter.server_cpu = server_cpu_seconds(ctx.db_name) - cpu0
                 desk.meter = None
                 results[task].append(meter)
                 status = "ok" if meter.ok else f"FAILED {meter.error}"
@@ -1030,8 +1057,9 @@ def report(args, results: dict[str, list[Meter]], load_before: str, load_after: 
         f"Machine: {os.cpu_count()} cores, shared; uptime before: {load_before}; after: {load_after}.",
         "",
         "| task | runs OK | non-text keys (median / max) | page loads (median / max) | htmx requests (median) | background polls | "
-        "server p50 ms | server p95 ms | caller search p50 / p95 ms | knowledge search p50 / p95 ms | axe violations (checks) | wall s (median) |",
-        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+        "server p50 ms | server p95 ms | server CPU ms per request | caller search p50 / p95 ms | knowledge search p50 / p95 ms | "
+        "axe violations (checks) | wall s (median) |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     all_routes: dict[str, list[float]] = defaultdict(list)
     search: dict[str, list[float]] = defaultdict(list)
@@ -1054,6 +1082,7 @@ def report(args, results: dict[str, list[Meter]], load_before: str, load_after: 
         lines.append(
             f"| {task}: {TASK_TITLES[task]} | {ok}/{len(meters)} | {pct(keys, 50):.0f} / {max(keys)} | {pct(loads, 50):.0f} / {max(loads)} | "
             f"{pct([m.htmx for m in meters], 50):.0f} | {sum(m.background for m in meters)} | {fmt(pct(times, 50))} | {fmt(pct(times, 95))} | "
+            f"{fmt(1000 * sum(m.server_cpu for m in meters) / max(1, sum(len(m.requests) + m.background for m in meters)))} | "
             f"{fmt(pct(caller, 50))} / {fmt(pct(caller, 95))} | {fmt(pct(kb, 50))} / {fmt(pct(kb, 95))} | "
             f"{axe} ({sum(m.axe_steps for m in meters)}) | {pct([m.seconds for m in meters], 50):.1f} |"
         )
@@ -1152,7 +1181,7 @@ def main() -> int:
         base = f"http://{HOST}:{port}"
         start_server(server_env(database_url(name), sink.url), port)
         data = Data(database_url(name))
-        ctx = Ctx(base, data, sink, args.runs)
+        ctx = Ctx(base, data, sink, args.runs, name)
         queue_written_contacts(ctx, args.runs)
         load_before = uptime()
         log(f"machine: {load_before}")
