@@ -121,14 +121,18 @@ LOGIN_URL = "core:login"
 LOGIN_REDIRECT_URL = "core:home"
 LOGOUT_REDIRECT_URL = "core:login"
 
-# Login throttling per username, never per IP: a whole KCC sits behind one address.
-AXES_LOCKOUT_PARAMETERS = ["username"]
+# Login throttling per username *and* client address, so a whole KCC behind one NAT address is
+# never locked out by one agent's typos, plus a higher per-username ceiling over all addresses
+# against an attack spread over many of them (kcc/core/login_throttle.py).
+AXES_HANDLER = "kcc.core.login_throttle.KccAxesHandler"
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_FAILURE_LIMIT = env.int("KCC_LOGIN_FAILURE_LIMIT", default=5)
+KCC_LOGIN_USERNAME_FAILURE_LIMIT = env.int("KCC_LOGIN_USERNAME_FAILURE_LIMIT", default=20)
 AXES_COOLOFF_TIME = timedelta(minutes=env.int("KCC_LOGIN_COOLOFF_MINUTES", default=15))
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "core/locked_out.html"
 AXES_VERBOSE = False
-# axes.W006 asks for per-IP lockout. Deliberately off: every agent of a KCC shares one
+# axes.W006 asks for a lockout per IP alone. Deliberately not: every agent of a KCC shares one
 # public address, so an IP lockout would lock out the whole contact centre.
 SILENCED_SYSTEM_CHECKS = ["axes.W006"]
 
