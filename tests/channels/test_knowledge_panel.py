@@ -134,7 +134,7 @@ def test_pane_query_count_is_fixed(login, agent, editor, article, other_article,
     contact_article_link(user=agent, contact=contact, article=other_article)
     with django_assert_num_queries(PANE_QUERIES):  # another linked article costs nothing extra
         html = client.get(url, **HX).content.decode()
-    assert html.count("Ontkoppelen") == 2
+    assert html.count("Loskoppelen") == 2
 
 
 def test_search_fragment_query_count_is_fixed(login, agent, article, other_article, django_assert_num_queries):
