@@ -180,34 +180,37 @@ def attempt(request, pk):
     return _done(request, pk, _("Attempt logged: %(result)s.") % {"result": logged.get_result_display().lower()})
 
 
+def _form_action(request, pk, *, action: str, form_class, prefix: str, run, message: str):
+    """A detail-page form (the panel `prefix`): validate, call the service, answer the fresh
+    fragment or a redirect; a form or rule error re-renders the panel with 422."""
+    callback = access_callback(request.user, pk, action=action)
+    form = form_class(request.POST, prefix=prefix)
+    if form.is_valid():
+        try:
+            run(callback, form.cleaned_data)
+        except DomainError as exc:
+            add_domain_error(form, exc)
+        else:
+            return _done(request, pk, message)
+    return _render_detail(request, callback, status=422, open_panel=prefix, **{f"{prefix}_form": form})
+
+
 @require_POST
 @role_required(*WORKERS)
 def close(request, pk):
-    callback = access_callback(request.user, pk, action=WORK)
-    form = CloseForm(request.POST, prefix="close")
-    if not form.is_valid():
-        return _render_detail(request, callback, status=422, close_form=form, open_panel="close")
-    try:
-        callback_close(user=request.user, callback=callback, outcome=form.cleaned_data["outcome"])
-    except DomainError as exc:
-        form.add_error(None, exc.message)
-        return _render_detail(request, callback, status=422, close_form=form, open_panel="close")
-    return _done(request, pk, _("The callback request is done."))
+    return _form_action(
+        request, pk, action=WORK, form_class=CloseForm, prefix="close", message=_("The callback request is done."),
+        run=lambda callback, data: callback_close(user=request.user, callback=callback, outcome=data["outcome"]),
+    )
 
 
 @require_POST
 @role_required(*WORKERS)
 def cancel(request, pk):
-    callback = access_callback(request.user, pk, action=CANCEL)
-    form = CancelForm(request.POST, prefix="cancel")
-    if not form.is_valid():
-        return _render_detail(request, callback, status=422, cancel_form=form, open_panel="cancel")
-    try:
-        callback_cancel(user=request.user, callback=callback, reason=form.cleaned_data["reason"])
-    except DomainError as exc:
-        form.add_error(None, exc.message)
-        return _render_detail(request, callback, status=422, cancel_form=form, open_panel="cancel")
-    return _done(request, pk, _("The callback request is cancelled."))
+    return _form_action(
+        request, pk, action=CANCEL, form_class=CancelForm, prefix="cancel", message=_("The callback request is cancelled."),
+        run=lambda callback, data: callback_cancel(user=request.user, callback=callback, reason=data["reason"]),
+    )
 
 
 @require_POST
