@@ -215,3 +215,8 @@ def test_duplicate_warning_costs_a_fixed_number_of_queries(login, agent, jan, dj
         response = client.post(url, data)
     assert response.status_code == 422
     assert response.content.decode().count("Jan Jansen") >= 6
+
+
+def test_customer_page_shows_the_date_of_birth(login, agent, jan):
+    html = login(agent).get(reverse("core:customer_detail", args=[jan.pk])).content.decode()
+    assert "Geboortedatum" in html and "12 mrt 1980" in html
