@@ -4,6 +4,7 @@ import zipfile
 
 import pytest
 from django.urls import reverse
+from django.utils import translation
 
 from kcc.core.constants import LogAction, Purpose
 from kcc.core.models import Customer, ProcessingLogEntry
@@ -89,3 +90,65 @@ def test_export_view_downloads_a_zip_for_the_privacy_officer_only(make_resident,
     assert response["Cache-Control"] == "no-store"
     assert "Jansen" not in response["Content-Disposition"]
     assert "klant.json" in unzip(response.content)
+
+
+# --- the readable overview (overzicht.html) ------------------------------------------------
+
+
+def _overview(content: bytes) -> str:
+    return unzip(content)["overzicht.html"].decode("utf-8")
+
+
+def test_overview_lists_the_residents_data_contacts_callbacks_and_processing_log(make_resident, privacy_officer):
+    resident = make_resident(bsn="123456782")
+    ProcessingLogEntry.objects.create(
+        user=privacy_officer, username="agent-x", customer_ref=resident.customer.pk, action=LogAction.VIEW,
+        purpose=Purpose.ANSWER_QUESTION, context="contact 4711",
+    )
+
+    _name, content = customer_export_build(user=privacy_officer, customer=resident.customer)
+    html = _overview(content)
+
+    assert html.startswith("<!DOCTYPE html>") and '<html lang="nl">' in html
+    # The customer record and its addresses.
+    for text in ("Jan", "Jansen", "Dorpsstraat", "1011AB", "Voorbeeldstad", "123456782", resident.email, resident.phone):
+        assert text in html, text
+    # Every contact, with the question, the message text, the attachment and the transfer.
+    assert "Vraag van Jan Jansen" in html and "Jan vraagt naar de aanslag" in html
+    assert "Beste KCC, mijn naam is Jan Jansen" in html
+    assert "paspoort-jansen.pdf" in html and f"bijlagen/{resident.attachment.pk}-" in html
+    assert "Jan Jansen wil specialist" in html
+    # The callback with its attempt, the signal, and the processing log (the export itself too).
+    assert "Terugbellen over aanslag van Jan" in html and "Jan bereikt" in html
+    assert resident.evidence.signal.title in html and "Ook Jan Jansen klaagt" in html
+    section = html.split('id="verwerkingen"')[1]
+    with translation.override("nl"):
+        assert str(LogAction.VIEW.label) in section and "contact 4711" in section
+        assert str(LogAction.EXPORT.label) in section and "inzageverzoek" in section
+        assert str(Purpose.ANSWER_QUESTION.label) in section
+
+
+def test_overview_holds_no_other_residents_data(make_resident, privacy_officer):
+    resident = make_resident(first="Jan", last="Jansen", postcode="1011AB")
+    other = make_resident(first="Piet", last="Pietersen", postcode="9999ZZ", phone="+31687654321", email="piet@example.nl")
+
+    html = _overview(customer_export_build(user=privacy_officer, customer=resident.customer)[1])
+
+    for marker in ("Piet", "Pietersen", "9999ZZ", other.phone, other.email):
+        assert marker not in html, marker
+    assert "Jansen" in html
+
+
+def test_overview_is_self_contained_and_escapes_what_residents_wrote(make_resident, privacy_officer):
+    resident = make_resident()
+    hostile = '<script src="https://evil.example/x.js"></script><img src="https://tracker.example/p.gif">'
+    resident.email_contact.question = hostile
+    resident.email_contact.save(update_fields=["question"])
+
+    html = _overview(customer_export_build(user=privacy_officer, customer=resident.customer)[1])
+
+    assert "<script" not in html and "<img" not in html
+    assert "&lt;script src=&quot;https://evil.example/x.js&quot;&gt;" in html
+    # Nothing to fetch: no scripts, style sheets, images or fonts from anywhere.
+    for pattern in ('src="http', "src='http", 'href="http', "<link", "@import", "url("):
+        assert pattern not in html, pattern

@@ -1,5 +1,6 @@
 """Right of access (inzageverzoek, AVG art. 15): everything the KCC holds about one resident, as
-a ZIP of JSON files plus the original files.
+a ZIP of JSON files plus the original files, and the same data as a readable Dutch overview
+(overzicht.html: one self-contained, escaped HTML file for the resident).
 
 The resident is the customer record and its merge chain (the same person under several
 records), never a look-alike: every row is selected by customer id, or through a contact of one
@@ -11,9 +12,11 @@ import json
 import zipfile
 from collections.abc import Iterable
 
+from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db.models import Prefetch, Q
-from django.utils import timezone
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
 
 from callbacks.models import CallbackRequest
 from channels.constants import InboundSource
@@ -33,6 +36,7 @@ README = """Inzage in uw gegevens bij het Klantcontactcentrum (KCC)
 
 Dit archief bevat alle gegevens die het KCC over u bewaart, gemaakt op {made}.
 
+overzicht.html          alles hieronder als leesbaar overzicht (openen in een webbrowser)
 klant.json              uw klantgegevens (naam, adres, BSN, e-mailadressen, telefoonnummers)
 klantcontacten.json     elk contact met het KCC: telefoon, e-mail, sociale media, balie,
                         met de berichten, doorverbindingen en gebruikte kennisartikelen
@@ -198,9 +202,22 @@ def customer_export_build(*, user, customer: Customer) -> tuple[str, bytes]:
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as zf:
         zf.writestr("LEESMIJ.txt", README.format(made=made.strftime("%d-%m-%Y %H:%M")))
-        zf.writestr("klant.json", _dump(_customer_data(customers)))
-        zf.writestr("klantcontacten.json", _dump(_contacts_data(contacts, zf)))
-        zf.writestr("terugbelverzoeken.json", _dump(_callbacks_data(callbacks)))
-        zf.writestr("signalen.json", _dump(_signals_data(evidence)))
-        zf.writestr("verwerkingen.json", _dump(_log_data(log)))
+        data = {
+            "customers": _customer_data(customers),
+            "contacts": _contacts_data(contacts, zf),
+            "callbacks": _callbacks_data(callbacks),
+            "signals": _signals_data(evidence),
+            "log": _log_data(log),
+        }
+        zf.writestr("klant.json", _dump(data["customers"]))
+        zf.writestr("klantcontacten.json", _dump(data["contacts"]))
+        zf.writestr("terugbelverzoeken.json", _dump(data["callbacks"]))
+        zf.writestr("signalen.json", _dump(data["signals"]))
+        zf.writestr("verwerkingen.json", _dump(data["log"]))
+        # The same data, readable: rendered from exactly what the JSON files hold.
+        with translation.override("nl"):
+            overview = render_to_string(
+                "privacy/access_overview.html", {**data, "made": made, "organisation": settings.KCC_ORGANISATION_NAME}
+            )
+        zf.writestr("overzicht.html", overview.encode("utf-8"))
     return f"inzage-klant-{customer.pk}-{made:%Y%m%d}.zip", buffer.getvalue()
