@@ -4,9 +4,9 @@ from django.utils import timezone
 
 from channels.constants import Channel, ContactStatus, Direction
 from channels.models import Contact, Transfer
+from kcc.core.workdays import WorkCalendar, local_date
 from signals.constants import Impact, SignalCategory, SignalStatus
 from signals.models import Evidence, Signal, StatusChange
-from kcc.core.workdays import WorkCalendar, local_date
 from tests.core.factories import DepartmentFactory, UserFactory
 
 

@@ -7,10 +7,10 @@ import pytest
 import time_machine
 from django.urls import reverse
 
+from kcc.core.workdays import WorkCalendar
 from signals.constants import SignalStatus
 from signals.models import Evidence
 from signals.reports import overleg_report
-from kcc.core.workdays import WorkCalendar
 
 from .factories import ContactFactory, SignalFactory, StatusChangeFactory
 
