@@ -188,6 +188,11 @@ class CloseWithCallbackForm(UtrechtFormMixin, _ColleagueForm):
     def clean(self):
         return self._clean_colleague(super().clean())
 
+    def default_topic_department(self):
+        """The close form's topic department when the agent left it empty: the department that
+        calls back (the inbox asks for it through this hook)."""
+        return self.cleaned_data.get("target_department") if self.is_valid() else None
+
     def deadline_preview(self) -> dict | None:
         """The deadline for the department currently chosen (bound data or initial)."""
         from .selectors import callback_deadline_preview

@@ -125,6 +125,19 @@ class CloseForm(UtrechtFormMixin, OutcomeFieldsMixin):
         outcome = self.cleaned_data.get("outcome") if hasattr(self, "cleaned_data") else None
         return self.outcome_forms.get(outcome or "")
 
+    def clean(self):
+        data = super().clean()
+        # An outcome's fields may name the topic department themselves (the callback's department):
+        # then the agent need not choose it twice.
+        sub = self.outcome_forms.get(data.get("outcome") or "")
+        if sub is not None and not data.get("topic_department") and "topic_department" in self._errors:
+            fallback = getattr(sub, "default_topic_department", None)
+            department = fallback() if callable(fallback) else None
+            if department is not None:
+                del self._errors["topic_department"]
+                data["topic_department"] = department
+        return data
+
     def is_valid(self) -> bool:
         valid = super().is_valid()
         sub = self.chosen_outcome_form
@@ -158,7 +171,7 @@ class ReplyForm(UtrechtFormMixin, forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["text"].widget.attrs["data-kcc-shortcut"] = "r"
+        self.fields["text"].widget.attrs["data-shortcut"] = "Alt+Shift+T"
 
 
 class IdListField(forms.Field):

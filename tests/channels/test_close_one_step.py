@@ -301,3 +301,13 @@ def test_deadline_preview_is_for_kcc_staff_only(login, backoffice_belastingen, b
 def test_colleague_options_follow_the_prefixed_department(login, agent, belastingen, backoffice_belastingen, backoffice_burgerzaken):
     html = login(agent).get(reverse("callbacks:colleague_options"), {"callback-target_department": belastingen.pk}).content.decode()
     assert "Petra Jansen" in html and "Ahmed Bouali" not in html
+
+
+def test_callback_department_is_the_topic_when_none_was_chosen(login, agent, belastingen):
+    contact = open_contact(assigned_to=agent)
+    data = callback_post(belastingen)
+    data["topic_department"] = ""
+    response = login(agent).post(reverse("channels:contact_close", args=[contact.pk]), data)
+    assert response.status_code == 302
+    contact.refresh_from_db()
+    assert contact.topic_department == belastingen and CallbackRequest.objects.filter(source_contact=contact).exists()
