@@ -9,6 +9,8 @@ from django.db import connection
 from django.db.models import Case, Exists, F, IntegerField, OuterRef, Q, Sum, Value, When
 from django.db.models.functions import TruncMonth, TruncWeek
 
+from callbacks.constants import ACTIVE_STATUSES, HANDLED_STATUSES, CallbackStatus
+from callbacks.models import CallbackRequest
 from channels.constants import ContactStatus
 from channels.models import Contact, Transfer
 from kcc.core.models import Department
@@ -356,6 +358,16 @@ def job_state() -> JobState | None:
     return JobState.objects.filter(name=JOB_METRICS).first()
 
 
+def freshness(now, interval_seconds: int) -> dict:
+    """When the figures were computed, whether that is too long ago (three job intervals, at
+    least ten minutes), and the job's last error."""
+    state = job_state()
+    if state is None or state.last_success_at is None:
+        return {"computed_at": None, "stale": True, "error": state.last_error if state else ""}
+    age = (now - state.last_success_at).total_seconds()
+    return {"computed_at": state.last_success_at, "stale": age > max(3 * interval_seconds, 600), "error": state.last_error}
+
+
 # --- drill-down: the rows behind a figure ----------------------------------------------------
 
 CONTACT_METRICS = {
@@ -436,9 +448,6 @@ CALLBACK_STATES = ("due", "on_time", "late", "open_overdue", "pending", "cancell
 
 def callback_drilldown(*, scope: DashboardScope, period: Period, state: str, department: str = "", today: date):
     """The callback requests behind a callback figure, by deadline in the period."""
-    from callbacks.constants import ACTIVE_STATUSES, HANDLED_STATUSES, CallbackStatus
-    from callbacks.models import CallbackRequest
-
     qs = CallbackRequest.objects.filter(deadline__gte=period.start, deadline__lte=period.end)
     if not scope.all_departments:
         qs = qs.filter(target_department__in=scope.department_ids)

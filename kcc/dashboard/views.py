@@ -11,17 +11,15 @@ from django.http import Http404
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
-from callbacks.constants import CallbackStatus
-from channels.constants import ContactStatus, Outcome
 from kcc.core.access import department_ids, has_role, role_required
 from kcc.core.constants import Role
+from kcc.core.htmx import render_htmx
 from signals.constants import SignalStatus
 
-from . import selectors
+from . import lists, selectors
 from .access import access_dashboard_agent, access_dashboard_department, dashboard_scope
 from .constants import (
     DRILLDOWN_PAGE_SIZE,
@@ -50,7 +48,6 @@ from .reports import (
     agent_report,
     channel_label,
     department_report,
-    fmt_duration,
     kcc_report,
     period_label,
 )
@@ -61,20 +58,11 @@ ANALYST_ROLES = (Role.TEAMLEAD, Role.MANAGER)
 
 def _respond(request, template: str, context: dict, *, fragment: str = "figures", status: int = 200):
     """The full page, or only its figures region for an htmx request from the filter form."""
-    if request.htmx and not request.htmx.boosted:
-        template = f"{template}#{fragment}"
-    response = TemplateResponse(request, template, context, status=status)
-    patch_vary_headers(response, ["HX-Request"])
-    return response
+    return render_htmx(request, template, context, part=fragment, status=status)
 
 
 def _freshness() -> dict:
-    state = selectors.job_state()
-    interval = settings.KCC_METRICS_INTERVAL_SECONDS
-    if state is None or state.last_success_at is None:
-        return {"computed_at": None, "stale": True, "error": state.last_error if state else ""}
-    age = (timezone.now() - state.last_success_at).total_seconds()
-    return {"computed_at": state.last_success_at, "stale": age > max(3 * interval, 600), "error": state.last_error}
+    return selectors.freshness(timezone.now(), settings.KCC_METRICS_INTERVAL_SECONDS)
 
 
 def _presets(url: str, extra: dict) -> list[dict]:
@@ -233,6 +221,12 @@ def _check_filters(scope, form) -> None:
         scope.check_agent(agent_id)
 
 
+def _export_list(spec, qs, filename: str):
+    """A drill-down list as CSV: the same columns as the page, at most EXPORT_MAX_ROWS rows."""
+    rows = (spec.csv_row(obj) for obj in qs[:EXPORT_MAX_ROWS].iterator(chunk_size=2000))
+    return csv_response(filename, spec.header, rows)
+
+
 def _paginate(request, qs):
     paginator = Paginator(qs, DRILLDOWN_PAGE_SIZE)
     return paginator.get_page(request.GET.get("page"))
@@ -277,47 +271,19 @@ def contacts(request):
     )
     show_text = scope.kcc_role
     show_agent = scope.see_agents or scope.agent_id is not None
-    outcome_labels = dict(Outcome.choices)
-    status_labels = dict(ContactStatus.choices)
-
-    def row(c):
-        handle = (c.ended_at - c.answered_at).total_seconds() if c.answered_at and c.ended_at and c.ended_at >= c.answered_at else None
-        agent_user = c.closed_by or c.assigned_to
-        return {
-            "contact": c,
-            "started": timezone.localtime(c.started_at, METRICS_TZ),
-            "channel": channel_label(c.channel),
-            "department": c.topic_department.name if c.topic_department else _("No department"),
-            "outcome": outcome_labels.get(c.outcome) if c.status == ContactStatus.CLOSED else status_labels.get(c.status),
-            "handle": fmt_duration(handle) if handle is not None else "–",
-            "agent": (agent_user.get_full_name() or agent_user.get_username()) if agent_user else "",
-            "subject": c.subject,
-        }
-
     if request.GET.get("export") == "csv":
-        header = [_("Contact"), _("Started"), _("Channel"), _("Department"), _("Outcome"), _("Handle time")]
-        header += [_("Agent")] if show_agent else []
-        header += [_("Subject")] if show_text else []
-
-        def rows():
-            for c in qs[:EXPORT_MAX_ROWS].iterator(chunk_size=2000):
-                r = row(c)
-                line = [c.pk, f"{r['started']:%Y-%m-%d %H:%M}", r["channel"], r["department"], r["outcome"], r["handle"]]
-                line += [r["agent"]] if show_agent else []
-                line += [r["subject"]] if show_text else []
-                yield line
-
-        return csv_response(f"klantcontacten-{metric}-{form.period.start}-{form.period.end}", header, rows())
+        spec = lists.contact_list(show_agent=show_agent, show_text=show_text, link_contacts=False, count=0)
+        return _export_list(spec, qs, f"klantcontacten-{metric}-{form.period.start}-{form.period.end}")
 
     page = _paginate(request, qs)
+    spec = lists.contact_list(show_agent=show_agent, show_text=show_text, link_contacts=scope.kcc_role, count=page.paginator.count)
     names = selectors.department_names() if data.get("department") else {}
     context = {
-        "form": form, "page": page, "rows": [row(c) for c in page.object_list], "links": _page_links(request, page),
+        "form": form, "page": page, "list": spec, "rows": spec.html_rows(page.object_list), "links": _page_links(request, page),
         "metric_label": dict(CONTACT_METRIC_CHOICES).get(metric), "period_label": period_label(form.period),
         "department_label": _department_label(data.get("department"), names) if data.get("department") else "",
         "channel_label": channel_label(data["channel"]) if data.get("channel") else "",
-        "agent_label": _agent_label(data.get("agent")), "show_text": show_text, "show_agent": show_agent,
-        "link_contacts": scope.kcc_role,
+        "agent_label": _agent_label(data.get("agent")),
     }
     return _respond(request, "dashboard/contacts.html", context, fragment="results")
 
@@ -353,33 +319,16 @@ def transfers(request):
         channel=data.get("channel") or "",
     )
     own = set(department_ids(request.user))
-
-    def row(t):
-        may_read_reason = scope.kcc_role or t.to_department_id in own
-        return {
-            "transfer": t, "contact_id": t.contact_id, "started": timezone.localtime(t.contact.started_at, METRICS_TZ),
-            "channel": channel_label(t.contact.channel), "to": t.to_department.name,
-            "reason": t.reason if may_read_reason else "",
-            "not_for_us_at": timezone.localtime(t.not_for_us_at, METRICS_TZ) if t.not_for_us_at else None,
-            "correct": t.correct_department.name if t.correct_department else "",
-        }
-
     if request.GET.get("export") == "csv":
-        header = [_("Contact"), _("Started"), _("Channel"), _("Transferred to"), _("Reason"), _("Marked 'not for us' at"), _("Right department")]
-
-        def rows():
-            for t in qs[:EXPORT_MAX_ROWS].iterator(chunk_size=2000):
-                r = row(t)
-                yield [t.contact_id, f"{r['started']:%Y-%m-%d %H:%M}", r["channel"], r["to"], r["reason"],
-                       f"{r['not_for_us_at']:%Y-%m-%d %H:%M}" if r["not_for_us_at"] else "", r["correct"]]
-
-        return csv_response(f"doorverbindingen-{form.period.start}-{form.period.end}", header, rows())
+        spec = lists.transfer_list(own_departments=own, kcc_role=scope.kcc_role, link_contacts=False, count=0)
+        return _export_list(spec, qs, f"doorverbindingen-{form.period.start}-{form.period.end}")
 
     page = _paginate(request, qs)
+    spec = lists.transfer_list(own_departments=own, kcc_role=scope.kcc_role, link_contacts=scope.kcc_role, count=page.paginator.count)
     names = selectors.department_names()
     context = {
-        "form": form, "page": page, "rows": [row(t) for t in page.object_list], "links": _page_links(request, page),
-        "period_label": period_label(form.period), "link_contacts": scope.kcc_role,
+        "form": form, "page": page, "list": spec, "rows": spec.html_rows(page.object_list), "links": _page_links(request, page),
+        "period_label": period_label(form.period),
         "to_label": names.get(data.get("to_department"), ""),
         "department_label": names.get(int(department), "") if department else "",
         "correct_label": names.get(data.get("correct_department"), ""),
@@ -404,36 +353,17 @@ def callbacks(request):
     state = data.get("state") or "due"
     on = today()
     qs = selectors.callback_drilldown(scope=scope, period=form.period, state=state, department=department, today=on)
-    status_labels = dict(CallbackStatus.choices)
     # Links to a callback only where callbacks.access lets the user open it.
     visible = None if has_role(request.user, Role.TEAMLEAD) else set(department_ids(request.user))
-
-    def row(cb):
-        closed = timezone.localtime(cb.closed_at, METRICS_TZ) if cb.closed_at else None
-        on_time = None
-        if cb.status in (CallbackStatus.DONE, CallbackStatus.UNREACHABLE) and closed:
-            on_time = closed.date() <= cb.deadline
-        return {
-            "callback": cb, "department": cb.target_department.name, "deadline": cb.deadline, "status": status_labels.get(cb.status, cb.status),
-            "closed": closed, "on_time": on_time, "created": timezone.localtime(cb.created_at, METRICS_TZ),
-            "linked": visible is None or cb.target_department_id in visible,
-        }
-
     if request.GET.get("export") == "csv":
-        header = [_("Callback request"), _("Department"), _("Deadline"), _("Status"), _("Closed at"), _("On time"), _("Created")]
-
-        def rows():
-            for cb in qs[:EXPORT_MAX_ROWS].iterator(chunk_size=2000):
-                r = row(cb)
-                yield [cb.pk, r["department"], cb.deadline.isoformat(), r["status"], f"{r['closed']:%Y-%m-%d %H:%M}" if r["closed"] else "",
-                       r["on_time"], f"{r['created']:%Y-%m-%d %H:%M}"]
-
-        return csv_response(f"terugbelverzoeken-{state}-{form.period.start}-{form.period.end}", header, rows())
+        spec = lists.callback_list(visible_departments=visible, count=0)
+        return _export_list(spec, qs, f"terugbelverzoeken-{state}-{form.period.start}-{form.period.end}")
 
     page = _paginate(request, qs)
+    spec = lists.callback_list(visible_departments=visible, count=page.paginator.count)
     names = selectors.department_names() if department else {}
     context = {
-        "form": form, "page": page, "rows": [row(cb) for cb in page.object_list], "links": _page_links(request, page),
+        "form": form, "page": page, "list": spec, "rows": spec.html_rows(page.object_list), "links": _page_links(request, page),
         "period_label": period_label(form.period), "state_label": dict(CALLBACK_STATE_CHOICES).get(state),
         "department_label": _department_label(department, names) if department else "",
     }

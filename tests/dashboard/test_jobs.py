@@ -13,7 +13,12 @@ from django.test.utils import CaptureQueriesContext
 from channels.constants import Channel, ContactStatus, Direction, Outcome
 from channels.models import Contact
 from kcc.dashboard import services
-from kcc.dashboard.constants import ACW_BUCKET_EDGES, HANDLE_BUCKET_EDGES, JOB_METRICS, ReasonCategory
+from kcc.dashboard.constants import (
+    ACW_BUCKET_EDGES,
+    HANDLE_BUCKET_EDGES,
+    JOB_METRICS,
+    ReasonCategory,
+)
 from kcc.dashboard.models import ContactFact, JobState, TransferFact
 from tests.core.factories import CustomerFactory, DepartmentFactory
 
