@@ -555,26 +555,35 @@ class Desk:
         return combo
 
     def activate(self, selector: str, *, max_tabs: int = 40) -> None:
-        """Reach an element by keyboard: its shortcut when it has one (which clicks a button or
-        link, or focuses a field), else Tab until it has focus."""
+        """Reach an element by keyboard: its shortcut when it has one (static/js/app.js clicks a
+        button or link and focuses a field), else Tab to it and, for a button or link, Enter.
+        When that loads a new page (a link or a form without htmx), wait for the new page."""
         self.page.wait_for_selector(selector, state="attached")
         combo = self.shortcut_of(selector)
-        clickable = self.page.evaluate(
-            "(sel) => { const el = document.querySelector(sel); return !!el && (el.tagName === 'A' || el.tagName === 'BUTTON' || "
-            "(el.tagName === 'INPUT' && (el.type === 'submit' || el.type === 'button'))); }", selector)
-        trace(f"activate {selector} ({combo or 'no shortcut: Tab'})")
-        if combo:
-            self.press(combo)
-        else:
+        kind = self.page.evaluate(
+            """(sel) => { const el = document.querySelector(sel); if (!el) return '';
+                 const hx = (e) => !!e && ['hx-get', 'hx-post', 'hx-put', 'hx-delete', 'hx-patch'].some(a => e.hasAttribute(a));
+                 if (el.tagName === 'A') return hx(el) || el.closest('[hx-boost=true]') ? 'htmx' : 'page';
+                 if (el.tagName === 'BUTTON' || (el.tagName === 'INPUT' && (el.type === 'submit' || el.type === 'button'))) {
+                   if (el.type === 'button') return hx(el) ? 'htmx' : 'button';
+                   return hx(el) || hx(el.form) ? 'htmx' : (el.form ? 'page' : 'button');
+                 }
+                 return 'field'; }""", selector)
+        trace(f"activate {selector} ({kind}; {combo or 'no shortcut: Tab'})")
+        if kind == "field":
+            if combo:
+                self.press(combo)
+            else:
+                self.tab_to(selector, max_tabs=max_tabs)
+            return
+        if not combo:
             self.tab_to(selector, max_tabs=max_tabs)
-        if clickable:
-            # A shortcut that clicks has done its work; one that only focuses (or Tab) needs Enter.
-            try:
-                focused = self.focused(selector)
-            except Exception:  # noqa: BLE001 - the click navigated away
-                focused = False
-            if focused:
-                self.press("Enter")
+        key = combo or "Enter"
+        if kind == "page":
+            with self.page.expect_navigation(wait_until="load"):
+                self.press(key)
+        else:
+            self.press(key)
 
     def tab_to(self, selector: str, *, max_tabs: int = 40) -> None:
         """Tab (or Shift+Tab, when the element comes before the focus) until it has focus."""
@@ -600,21 +609,27 @@ class Desk:
             raise TaskError(f"{selector}: typed {label!r}, selected {chosen!r}")
 
     # search latency
-    def timed_search(self, kind: str, text: str, container: str, expect: str, *, timeout_ms: int = 8000) -> float:
+    def timed_search(self, kind: str, text: str, swap_root: str, container: str, expect: str, *, timeout_ms: int = 8000) -> float:
         """Type `text` into the focused field; the time from the keydown of its last character
-        until `expect` is visible inside `container` (painted: the next animation frame)."""
+        until new content has been swapped into `swap_root` (the htmx target) after that
+        keydown and `expect` is visible inside `container` (painted: the next animation frame).
+        Results of an earlier query still on screen do not count."""
         self.page.evaluate(
-            """([container, expect]) => {
-                const b = window.__bench = {armed: false, t0: null, t1: null};
-                const check = () => {
+            """([root, container, expect]) => {
+                const b = window.__bench = {armed: false, t0: null, t1: null, swapped: false};
+                const check = (records) => {
                   if (!b.armed || b.t0 === null || b.t1 !== null) return;
+                  const r = document.querySelector(root);
+                  if (r && records.some(m => m.type === 'childList' && m.addedNodes.length && (m.target === r || r.contains(m.target) ||
+                      [...m.addedNodes].some(n => n === r || (n.contains && n.contains(r)))))) b.swapped = true;
+                  if (!b.swapped) return;
                   const el = document.querySelector(container);
                   if (!el || !el.offsetParent || !(el.innerText || '').toLowerCase().includes(expect.toLowerCase())) return;
                   requestAnimationFrame(() => { if (b.t1 === null) b.t1 = performance.now(); });
                 };
-                document.addEventListener('keydown', () => { if (b.armed) { b.t0 = performance.now(); b.t1 = null; } }, {capture: true});
+                document.addEventListener('keydown', () => { if (b.armed) { b.t0 = performance.now(); b.t1 = null; b.swapped = false; } }, {capture: true});
                 new MutationObserver(check).observe(document.body, {subtree: true, childList: true, characterData: true, attributes: true});
-            }""", [container, expect])
+            }""", [swap_root, container, expect])
         self.type(text[:-1])
         self.page.evaluate("() => { window.__bench.armed = true; }")
         self.type(text[-1])
@@ -661,6 +676,7 @@ SEL = {
     "desk": "#desk",
     "identify_q": "#id_caller_q",
     "caller": "#caller [data-testid=contact-customer]",
+    "caller_root": "#caller",
     "kb_q": "#kp-q",
     "kb_results": "#kp-results",
     "kb_first_hit": "#kp-results [data-testid=knowledge-hit] a",
@@ -788,7 +804,7 @@ def t1(desk: Desk, ctx: Ctx) -> None:
         raise TaskError(f"the known caller {name!r} is not shown in the workspace")
     desk.axe("workspace")
     desk.activate(SEL["kb_q"])
-    desk.timed_search("knowledge", "paspoort verlengen", SEL["kb_results"], "Paspoort verlengen")
+    desk.timed_search("knowledge", "paspoort verlengen", SEL["kb_results"], SEL["kb_results"], "Paspoort verlengen")
     desk.settle()
     desk.axe("knowledge results")
     desk.activate(SEL["kb_first_hit"])  # read it inline
@@ -818,7 +834,7 @@ def new_call(desk: Desk) -> int:
 
 def identify(desk: Desk, text: str, expect: str) -> None:
     desk.activate(SEL["identify_q"])
-    desk.timed_search("caller", text, SEL["caller"], expect)
+    desk.timed_search("caller", text, SEL["caller_root"], SEL["caller"], expect)
     desk.settle()
 
 
