@@ -15,6 +15,7 @@ from kcc.core.models import Customer, DigitalAddress
 
 from .access import contact_scope, transfer_scope
 from .filters import InboxFilter, TransferFilter
+from .ingestion.text import reply_snippet
 from .models import Contact, ContactArticle, Message, Transfer
 from .services import contact_addresses
 
@@ -212,7 +213,10 @@ def article_suggestions(*, user, contact: Contact, messages: list[Message], limi
     except (ImportError, AttributeError):
         return []
     first_inbound = next((m for m in messages if m.direction == "inbound" and m.body_text), None)
-    text = " ".join(filter(None, [contact.subject, contact.question, first_inbound.body_text[:1000] if first_inbound else ""]))
+    # Only the new part of the e-mail: a quoted earlier answer would steer the suggestions
+    # toward what was already answered.
+    snippet = reply_snippet(first_inbound.body_text, max_length=1000) if first_inbound else ""
+    text = " ".join(filter(None, [contact.subject, contact.question, snippet]))
     if not text.strip():
         return []
     try:

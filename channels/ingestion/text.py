@@ -7,6 +7,8 @@ PostgreSQL refuses NUL characters and lone surrogates (which Python's e-mail par
 import codecs
 import re
 
+from mailparser_reply import EmailReplyParser
+
 # C0 controls except TAB, LF and CR; DEL; C1 controls.
 _CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 _SURROGATE_RE = re.compile(r"[\ud800-\udfff]")
@@ -109,3 +111,37 @@ def clean_json(value):
     if isinstance(value, list | tuple):
         return [clean_json(v) for v in value]
     return value
+
+
+# --- quoted replies ------------------------------------------------------------------------
+
+# What mail-parser-reply does not catch by itself: Gmail's Dutch header ("Op ma 2 mrt 2026 om
+# 10:15 schreef Naam <adres>:", often wrapped after the name), Apple Mail's ("… heeft Naam
+# <adres> het volgende geschreven:"), and the Outlook separator line it leaves behind. An address
+# (@) is required, so a resident's own "Op 1 maart schreef ik u al:" is not taken for a header.
+_QUOTE_HEADER_RE = re.compile(
+    r"^[ \t>]*(?:Op\s(?=[^\n]*@)[^\n]*(?:\bschreef\b|het volgende geschreven)[^\n]*:"
+    r"|Op\s[^\n]*(?:\bschreef\b|\bheeft\b)[^\n]*\n[^\n]*@[^\n]*:"
+    r"|-{2,}\s*(?:Oorspronkelijk bericht|Original Message|Doorgestuurd bericht|Forwarded message)\s*-{2,})[ \t]*$",
+    re.IGNORECASE | re.MULTILINE,
+)
+
+
+def strip_quoted_reply(text: str) -> str:
+    """The new part of an e-mail: without the quoted earlier messages ("Op … schreef …:",
+    "-----Oorspronkelijk bericht-----", Outlook's Van:/Verzonden: block, "On … wrote:", lines
+    starting with ">"). For previews, snippets and search, never for storage: the stored
+    message keeps its whole text. A message that is nothing but a quote is returned whole."""
+    if not text or not text.strip():
+        return ""
+    reply = EmailReplyParser(languages=["nl", "en"]).parse_reply(text) or text
+    header = _QUOTE_HEADER_RE.search(reply)
+    if header:
+        reply = reply[: header.start()]
+    new = "\n".join(line for line in reply.splitlines() if not line.lstrip().startswith(">")).strip()
+    return new or text.strip()
+
+
+def reply_snippet(text: str, *, max_length: int = 200) -> str:
+    """One line of the new part of an e-mail, for previews and search (`strip_quoted_reply`)."""
+    return clean_text(strip_quoted_reply(text), max_length=max_length, single_line=True)
