@@ -4,7 +4,7 @@ from collections.abc import Iterable
 
 from django.contrib.auth.models import Group
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -60,6 +60,10 @@ def _clean_customer_fields(data: dict) -> dict:
 CUSTOMER_FIELDS = ("first_name", "name_prefix", "last_name", "birth_date", "street", "house_number", "house_number_addition", "postcode", "city", "bsn")
 
 
+def _bsn_taken(bsn: str) -> bool:
+    return Customer.objects.filter(bsn=bsn).exists()
+
+
 @transaction.atomic
 def customer_create(*, user, purpose: Purpose = Purpose.ADMINISTRATION, context: str = "", email: str = "", phone: str = "", **fields) -> Customer:
     """Create a customer with optional e-mail and phone. Validates postcode, BSN (elfproef) and
@@ -68,11 +72,18 @@ def customer_create(*, user, purpose: Purpose = Purpose.ADMINISTRATION, context:
     if unknown:
         raise TypeError(f"unknown customer fields: {sorted(unknown)}")
     cleaned = _clean_customer_fields(fields)
-    if cleaned.get("bsn") and Customer.objects.filter(bsn=cleaned["bsn"]).exists():
+    if cleaned.get("bsn") and _bsn_taken(cleaned["bsn"]):
         raise ValidationError({"bsn": [_("A customer with this BSN already exists.")]})
     customer = Customer(**cleaned)
     customer.full_clean(exclude=["name_folded"])
-    customer.save()
+    try:
+        with transaction.atomic():
+            customer.save()
+    except IntegrityError as exc:
+        # Two agents saving the same BSN at once: the unique index decides, the loser gets the field error.
+        if cleaned.get("bsn") and "core_customer_bsn_unique" in str(exc):
+            raise ValidationError({"bsn": [_("A customer with this BSN already exists.")]}) from exc
+        raise
     if email:
         customer_address_add(customer=customer, kind=AddressKind.EMAIL, value=email, is_default=True)
     if phone:

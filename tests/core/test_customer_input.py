@@ -113,3 +113,18 @@ def test_municipal_14_0xx_number_is_accepted(login, agent):
     response = login(agent).post(_create_url(), {"last_name": "Gemeente", "phone": "14 020"})
     assert response.status_code == 302
     assert Customer.objects.get().addresses.get().value == "+3114020"
+
+
+def test_two_agents_saving_the_same_bsn_at_once_get_a_field_error(login, agent, monkeypatch):
+    """The exists() check passed for both; the unique index refuses the second save: 422, not 500."""
+    from kcc.core import services
+
+    services.customer_create(user=agent, last_name="Eerste", bsn="123456782")
+    # The other agent's checks ran before the first save committed: they saw no such BSN.
+    monkeypatch.setattr(services, "_bsn_taken", lambda bsn: False)
+    monkeypatch.setattr(Customer, "validate_constraints", lambda self, exclude=None: None)
+    data = {"last_name": "Tweede", "bsn": "123456782", "confirm_duplicate": "on"}
+    response = login(agent).post(_create_url(), data)
+    assert response.status_code == 422
+    assert 'id="id_bsn_error"' in response.content.decode()
+    assert Customer.objects.count() == 1
