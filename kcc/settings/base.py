@@ -132,9 +132,6 @@ AXES_COOLOFF_TIME = timedelta(minutes=env.int("KCC_LOGIN_COOLOFF_MINUTES", defau
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "core/locked_out.html"
 AXES_VERBOSE = False
-# axes.W006 asks for a lockout per IP alone. Deliberately not: every agent of a KCC shares one
-# public address, so an IP lockout would lock out the whole contact centre.
-SILENCED_SYSTEM_CHECKS = ["axes.W006"]
 
 # Sessions: shared workstations, so a short idle timeout (IdleTimeoutMiddleware) and no
 # session that outlives the browser.
@@ -154,8 +151,6 @@ USE_I18N = True
 # One date style everywhere: kcc/formats/nl/formats.py.
 FORMAT_MODULE_PATH = ["kcc.formats"]
 USE_TZ = True
-PHONENUMBER_DEFAULT_REGION = "NL"
-PHONENUMBER_DB_FORMAT = "E164"
 
 # ------------------------------------------------------------------------------ Static, media --
 
