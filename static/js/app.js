@@ -80,7 +80,11 @@
   function labelOf(el) {
     var explicit = el.getAttribute("data-shortcut-label") || el.getAttribute("aria-label");
     if (explicit) return explicit.trim();
-    if (el.labels && el.labels.length) return el.labels[0].textContent.replace(/\s+/g, " ").trim();
+    if (el.labels && el.labels.length) {
+      var label = el.labels[0].cloneNode(true);
+      Array.prototype.forEach.call(label.querySelectorAll(".kcc-required"), function (mark) { mark.remove(); });
+      return label.textContent.replace(/\s+/g, " ").trim();
+    }
     return (el.textContent || el.value || "").replace(/\s+/g, " ").trim();
   }
 
@@ -297,6 +301,12 @@
     var auto = root.matches && root.matches("[data-autofocus]") ? root : root.querySelector("[data-autofocus]");
     var remembered = before;
     before = null;
+    // A background refresh (inbox poll, screen-pops) never pulls focus to itself; it only puts
+    // focus back when it replaced the focused element.
+    var elt = evt.detail.elt;
+    var background = !!(elt && elt.getAttribute && (/\bevery\b/.test(elt.getAttribute("hx-trigger") || "") ||
+      /X-KCC-Background/.test(elt.getAttribute("hx-headers") || "")));
+    if (background) { summary = null; auto = null; }
     if (summary) { summary.focus(); return; }
     if (auto && isVisible(auto)) {
       // A status message or heading can take focus too, without entering the Tab order.

@@ -113,7 +113,7 @@ def test_an_admin_cannot_deactivate_their_own_account(admin_user):
     response = admin_browser.post(
         reverse("admin:auth_user_changelist"), {"action": "deactivate_users", ACTION_CHECKBOX_NAME: [admin_user.pk]}, follow=True
     )
-    assert "U kunt uw eigen account niet deactiveren." in response.content.decode()
+    assert "Je kunt je eigen account niet deactiveren." in response.content.decode()
     admin_user.refresh_from_db()
     assert admin_user.is_active
     assert len(sessions_of(admin_user)) == 1
