@@ -16,6 +16,7 @@ from django.views.decorators.http import require_GET
 
 from kcc.core.access import department_ids, has_role, role_required
 from kcc.core.constants import Role
+from kcc.core.csvsafe import csv_response
 from kcc.core.htmx import render_htmx
 from signals.constants import SignalStatus
 
@@ -30,7 +31,6 @@ from .constants import (
     ReasonCategory,
 )
 from .definitions import METRIC_DEFINITIONS
-from .exports import csv_response
 from .forms import (
     CALLBACK_STATE_CHOICES,
     CONTACT_METRIC_CHOICES,
@@ -97,7 +97,7 @@ def _export(report, key: str):
     table = report.table(key)
     if table is None:
         raise Http404
-    return csv_response(table.caption, [label for label, _numeric in table.columns], table.csv_rows())
+    return csv_response(table.csv_rows(), filename=table.caption, header=[label for label, _numeric in table.columns], stream=True)
 
 
 def _page_context(request, form, display, *, page_url: str, extra_query: dict | None = None) -> dict:
@@ -224,7 +224,7 @@ def _check_filters(scope, form) -> None:
 def _export_list(spec, qs, filename: str):
     """A drill-down list as CSV: the same columns as the page, at most EXPORT_MAX_ROWS rows."""
     rows = (spec.csv_row(obj) for obj in qs[:EXPORT_MAX_ROWS].iterator(chunk_size=2000))
-    return csv_response(filename, spec.header, rows)
+    return csv_response(rows, filename=filename, header=spec.header, stream=True)
 
 
 def _paginate(request, qs):

@@ -5,9 +5,14 @@ from decimal import Decimal
 
 import pytest
 
+from kcc.core.csvsafe import csv_cell
 from kcc.dashboard.constants import HANDLE_BUCKET_EDGES
-from kcc.dashboard.exports import safe_cell
 from kcc.dashboard.figures import CallbackFigures, Figures, percentile_from_histogram, ratio
+
+
+def safe_cell(value) -> str:
+    """A dashboard CSV cell as written (kcc.core.csvsafe, the project's one CSV helper)."""
+    return str(csv_cell(value))
 
 
 @pytest.mark.parametrize(
