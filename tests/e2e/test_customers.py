@@ -97,3 +97,32 @@ def test_new_customer_with_a_bad_phone_gets_the_field_error(page, live_server, l
     assert not Customer.objects.exists()
     axe(page, context="bad phone")
     _shot(page, "bad-phone")
+
+
+def test_customer_from_contact_warns_about_a_duplicate_then_links_after_confirm(page, live_server, login_page, agent, jan, axe):
+    from channels.models import Contact
+    from tests.channels.factories import ContactFactory
+
+    contact = ContactFactory()
+    page.set_viewport_size({"width": 1280, "height": 800})
+    login_page(page, "agent")
+    page.goto(f"{live_server.url}/inbox/contact/{contact.pk}/klant/nieuw/")
+    _type_into(page, "id_first_name", "Jan")
+    _type_into(page, "id_last_name", "Jansen")
+    _type_into(page, "id_postcode", "1011 ab")
+    page.keyboard.press("Enter")
+    page.wait_for_load_state("networkidle")
+
+    warning = page.get_by_test_id("duplicates")
+    expect(warning.get_by_role("cell", name=str(jan.pk), exact=True)).to_be_visible()
+    expect(warning).to_contain_text("naam en postcode")
+    axe(page, context="duplicate warning on the customer-from-contact form")
+    _shot(page, "from-contact-duplicate")
+    _tab_to(page, "id_confirm_duplicate")
+    page.keyboard.press("Space")
+    _tab_to(page, "id_first_name")
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    page.wait_for_load_state("networkidle")
+    linked = Contact.objects.get(pk=contact.pk).customer
+    assert linked is not None and linked.pk != jan.pk
