@@ -1,7 +1,9 @@
 """Browser test of the dashboard: a team lead opens it, changes the period, and drills down from
 the transfer rate to the contacts. Charts are drawn and each has its accessible table."""
 
+import os
 from datetime import datetime, time, timedelta
+from pathlib import Path
 
 import pytest
 from django.utils import timezone
@@ -13,6 +15,7 @@ from kcc.dashboard.constants import METRICS_TZ
 from tests.dashboard.factories import ContactFactory, TransferFactory
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
+SCREENSHOTS = Path(os.environ.get("KCC_SCREENSHOTS", "var/screenshots"))
 
 
 def _at(days_ago: int, hour: int = 10):
@@ -22,9 +25,12 @@ def _at(days_ago: int, hour: int = 10):
 
 @pytest.fixture
 def figures(agent, belastingen, burgerzaken):
-    """Ten days ago: 3 resolved and 1 transferred (misrouted). Forty days ago: 2 transferred."""
-    for _ in range(3):
-        ContactFactory(started_at=_at(10), assigned_to=agent, topic_department=belastingen)
+    """Ten days ago: 3 resolved (wrapped up 30 s, 1 min and 3 min after the conversation ended)
+    and 1 transferred (misrouted). Forty days ago: 2 transferred."""
+    for seconds in (30, 60, 180):
+        ended = _at(10) + timedelta(minutes=5, seconds=30)
+        ContactFactory(started_at=_at(10), assigned_to=agent, topic_department=belastingen,
+                       conversation_ended_at=ended - timedelta(seconds=seconds), ended_at=ended)
     moved = ContactFactory(started_at=_at(10), outcome=Outcome.TRANSFERRED, assigned_to=agent, topic_department=belastingen, subject="Vraag over de hondenbelasting")
     TransferFactory(contact=moved, to_department=belastingen, reason="Vraag over de aanslag", not_for_us_at=timezone.now(), correct_department=burgerzaken)
     for _ in range(2):
@@ -41,6 +47,20 @@ def test_team_lead_changes_the_period_and_drills_down_from_the_transfer_rate(pag
     assert page.get_by_test_id("freshness").inner_text().startswith("Cijfers berekend op")
     transfer = page.get_by_test_id("tile-transfer_rate")
     assert "25,0%" in transfer.inner_text()  # last 30 days: 1 of 4
+    # After-call work beside handle time: the median of 30 s, 1 min and 3 min is in [60, 75 s).
+    acw = page.get_by_test_id("tile-acw_median")
+    expect(acw).to_contain_text("Nawerktijd (mediaan)")
+    assert "1 min" in acw.locator(".kcc-dash-tile__value").inner_text()
+    assert "over 3 klantcontacten" in acw.inner_text()
+    expect(page.get_by_test_id("tile-acw_p90")).to_contain_text("Nawerktijd (90e percentiel)")
+    agents = page.get_by_test_id("table-by_agent")
+    expect(agents.locator("th[scope=col]", has_text="Nawerktijd (mediaan)")).to_have_count(1)
+    page.set_viewport_size({"width": 1280, "height": 800})
+    page.get_by_test_id("tile-handle_median").scroll_into_view_if_needed()
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / "dashboard-after-call-work.png"))
+    acw.locator("summary").click()  # its definition, by keyboard or mouse
+    expect(acw.locator("details")).to_contain_text("Gesprek beëindigd")
     axe(page, context="KCC dashboard")
 
     # Change the period to the last 60 days: now 3 of 6 contacts were transferred.
