@@ -360,7 +360,8 @@ def test_contact_panel_tells_the_agent_the_residents_callback_is_open(rf, agent,
     assert [c.question for c in ctx["open"]] == ["Bezwaar WOZ"]
     html = render_to_string("callbacks/contact_panel.html", {"ctx": ctx}, request=request)
     assert "Deze inwoner heeft 1 open terugbelverzoek" in html
-    assert reverse("callbacks:create_from_contact", args=[contact.pk]) in html
+    # Closing with a callback happens in the close form now: no link to the old second step.
+    assert reverse("callbacks:create_from_contact", args=[contact.pk]) not in html
 
 
 def test_detail_page_renders_every_state(login, teamlead, belastingen):
