@@ -980,7 +980,10 @@ def queue_written_contacts(ctx: Ctx, runs: int) -> None:
                 inbound_email(ctx.base, n, f"bench.inwoner{n}@example.nl", f"{marker} {n}: paspoort",
                               "Goedendag, hoe vraag ik een nieuw paspoort aan? Met vriendelijke groet")
             else:
-                inbound_whatsapp(ctx.base, n, f"3161{n:07d}", f"{marker} {n}: wanneer is de milieustraat open?")
+                # A new sender each time: a message from a sender with an open conversation
+                # would be added to that contact instead of queueing a new one.
+                sender = f"3161{(int(time.time() * 1000) + i) % 10_000_000:07d}"
+                inbound_whatsapp(ctx.base, n, sender, f"{marker} {n}: wanneer is de milieustraat open?")
         ids = ctx.data.queued(channel, marker)
         ctx.data.backdate(ids)
         log(f"queue: {len(ids)} open bench {channel} contacts first in the queue")
