@@ -101,8 +101,13 @@
   }
 
   function announceShortcuts() {
+    var owners = {};
     shortcutElements().forEach(function (el) {
-      if (!el.hasAttribute("aria-keyshortcuts")) el.setAttribute("aria-keyshortcuts", shortcutOf(el));
+      var combo = shortcutOf(el);
+      if (!el.hasAttribute("aria-keyshortcuts")) el.setAttribute("aria-keyshortcuts", combo);
+      // Two elements with one combination: only the first acts. Tell the developer.
+      if (owners[combo] && window.console) window.console.warn("Shortcut " + combo + " is used twice; only the first element acts:", owners[combo], el);
+      owners[combo] = owners[combo] || el;
     });
   }
 
