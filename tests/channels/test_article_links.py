@@ -26,7 +26,8 @@ def afvalpas_article(editor, kcc_department):
 def test_contact_screen_suggests_articles_for_the_question(login, agent, afvalpas_article):
     contact = ContactFactory(subject="Afvalpas kwijt")
     MessageFactory(contact=contact, body_text="Ik ben mijn afvalpas kwijt, wat nu?")
-    html = login(agent).get(reverse("channels:contact_detail", args=[contact.pk])).content.decode()
+    # The suggestions live in the desk's knowledge pane (tests/channels/test_knowledge_panel.py).
+    html = login(agent).get(reverse("channels:knowledge_panel", args=[contact.pk]), HTTP_HX_REQUEST="true").content.decode()
     suggestions = html[html.index('data-testid="article-suggestions"'):]
     assert "Afvalpas kwijt of kapot" in suggestions
     assert reverse("knowledgebase:article_detail", args=[afvalpas_article.pk]) in suggestions
@@ -44,7 +45,7 @@ def test_marking_an_article_records_usage_once(login, agent, afvalpas_article):
     assert link.article == afvalpas_article and link.marked_by == agent and link.answered
     contact.refresh_from_db()
     assert contact.updated_at > before
-    html = client.get(reverse("channels:contact_detail", args=[contact.pk])).content.decode()
+    html = client.get(reverse("channels:knowledge_panel", args=[contact.pk]), HTTP_HX_REQUEST="true").content.decode()
     assert "Afvalpas kwijt of kapot" in html[html.index('data-testid="article-links"'):]
 
 
