@@ -86,7 +86,7 @@ class SearchHit:
 def _usage_counts(article_ids: list[int]) -> dict[int, int]:
     """Contacts that used each article in the usage window (ContactArticle rows, reached
     through the reverse relation so that the knowledge base does not import the inbox)."""
-    if not article_ids or not hasattr(Article, "contact_links"):
+    if not article_ids:
         return {}
     since = timezone.now() - timedelta(days=USAGE_WINDOW_DAYS)
     rows = (

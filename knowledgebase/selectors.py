@@ -219,9 +219,9 @@ def department_guide_url(department) -> str:
 
 def department_articles(*, department: Department, limit: int = 20) -> list[Article]:
     """Most used published articles of a department in the usage window, then by title."""
-    qs = Article.objects.published().filter(owner_department=department)
-    if hasattr(Article, "contact_links"):
-        since = timezone.now() - timedelta(days=90)
-        qs = qs.annotate(uses=Count("contact_links", filter=Q(contact_links__created_at__gte=since)))
-        return list(qs.order_by("-uses", "title")[:limit])
-    return list(qs.order_by("title")[:limit])
+    since = timezone.now() - timedelta(days=90)
+    qs = (
+        Article.objects.published().filter(owner_department=department)
+        .annotate(uses=Count("contact_links", filter=Q(contact_links__created_at__gte=since)))
+    )
+    return list(qs.order_by("-uses", "title")[:limit])
