@@ -18,7 +18,7 @@ from kcc.core.services import processing_log_record
 
 from .constants import Channel, ContactStatus, Direction
 from .models import Contact
-from .services import _check_may_work, _lock, _require_kcc, _survivor
+from .services import _check_may_work, _lock, _require_kcc, _survivor, contact_notes_save
 
 
 def _caller(phone: str) -> str:
@@ -133,3 +133,26 @@ def conversation_end(*, user=None, contact: Contact, at=None) -> int:
         .exclude(status=ContactStatus.CLOSED)
         .update(conversation_ended_at=at, updated_at=timezone.now())
     )
+
+
+def _placeholder_subjects() -> set[str]:
+    return {_("Phone call"), "Phone call", _("Another question"), "Another question", ""}
+
+
+def _subject_from(question: str) -> str:
+    first = question.strip().splitlines()[0].strip() if question.strip() else ""
+    return first if len(first) <= 80 else first[:79].rstrip() + "…"
+
+
+@transaction.atomic
+def contact_work_save(*, user, contact: Contact, question: str, notes: str) -> Contact:
+    """Save the question and notes while the agent works (not closing). A phone call or "Nog
+    een vraag" still titled with its placeholder gets the question's first line as subject, so
+    the inbox and the customer's history say what it was about."""
+    _require_kcc(user)
+    _check_may_work(user, contact)
+    contact = contact_notes_save(user=user, contact=contact, notes=notes, question=question)
+    if question.strip() and contact.subject in _placeholder_subjects():
+        contact.subject = _subject_from(question)
+        contact.save(update_fields=["subject", "updated_at"])
+    return contact

@@ -41,7 +41,7 @@ from .access import (
     contact_scope,
 )
 from .constants import SOCIAL_CHANNELS, Channel, ContactStatus, DeliveryStatus, Direction
-from .desk import call_start, contact_sibling_start, conversation_end
+from .desk import call_start, contact_sibling_start, contact_work_save, conversation_end
 from .forms import (
     ArticleLinkForm,
     AssignForm,
@@ -62,7 +62,6 @@ from .services import (
     contact_close,
     contact_customer_create,
     contact_customer_link,
-    contact_notes_save,
     contact_reply,
     customer_merge,
     display_name,
@@ -391,7 +390,7 @@ def contact_notes_view(request, pk):
     if not form.is_valid():
         return render_htmx(request, "channels/desk/_notes_status.html", {"form": form, "contact": contact}, status=422)
     try:
-        contact = contact_notes_save(user=request.user, contact=contact, notes=form.cleaned_data["notes"], question=form.cleaned_data["question"])
+        contact = contact_work_save(user=request.user, contact=contact, notes=form.cleaned_data["notes"], question=form.cleaned_data["question"])
     except DomainError as exc:
         form.add_error(None, exc.message)
         return render_htmx(request, "channels/desk/_notes_status.html", {"form": form, "contact": contact}, status=422)

@@ -147,6 +147,20 @@ def test_notes_are_saved_without_closing(login, agent):
     assert response.status_code == 200
     contact.refresh_from_db()
     assert (contact.question, contact.notes, contact.status) == ("Paspoort kwijt", "Belt vanuit buitenland", ContactStatus.OPEN)
+    assert contact.subject == "Paspoort kwijt"  # the placeholder "Telefoongesprek" gives way to the question
+
+
+def test_saving_notes_keeps_a_real_subject_and_refuses_a_colleagues_contact(login, agent, agent2):
+    mine = ContactFactory(subject="Afvalpas kwijt", status=ContactStatus.OPEN, assigned_to=agent)
+    client = login(agent)
+    client.post(reverse("channels:contact_notes", args=[mine.pk]), {"question": "Nieuwe pas nodig", "notes": ""}, HTTP_HX_REQUEST="true")
+    mine.refresh_from_db()
+    assert mine.subject == "Afvalpas kwijt" and mine.question == "Nieuwe pas nodig"
+    theirs = ContactFactory(status=ContactStatus.OPEN, assigned_to=agent2, question="Oud")
+    response = client.post(reverse("channels:contact_notes", args=[theirs.pk]), {"question": "Overschreven", "notes": ""}, HTTP_HX_REQUEST="true")
+    assert response.status_code == 422
+    theirs.refresh_from_db()
+    assert theirs.question == "Oud"
 
 
 # --- identify the caller (POSTed) -----------------------------------------------------------
