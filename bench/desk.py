@@ -586,11 +586,33 @@ class Desk:
             self.press(key)
 
     def tab_to(self, selector: str, *, max_tabs: int = 40) -> None:
-        """Tab (or Shift+Tab, when the element comes before the focus) until it has focus."""
-        backwards = self.page.evaluate(
-            """(sel) => { const el = document.querySelector(sel), a = document.activeElement;
-                 if (!el || !a || a === document.body) return false;
-                 return !!(a.compareDocumentPosition(el) & Node.DOCUMENT_POSITION_PRECEDING); }""", selector)
+        """Tab (or Shift+Tab, when the element comes before the focus) until it has focus,
+        starting from a field with a shortcut when that is fewer keys (as an agent would:
+        Alt+Shift+U to the outcome, then Tab to the question below it)."""
+        plan = self.page.evaluate(
+            """(sel) => {
+                 const visible = (e) => !!(e.offsetWidth || e.offsetHeight || e.getClientRects().length) && !e.closest('[hidden], [inert], dialog');
+                 const tabbable = [...document.querySelectorAll('a[href], button, input, select, textarea, [tabindex]')]
+                   .filter(e => !e.disabled && e.tabIndex >= 0 && visible(e) && !(e.type === 'hidden'));
+                 const el = document.querySelector(sel), a = document.activeElement;
+                 const ti = tabbable.indexOf(el); if (ti < 0) return {via: '', backwards: false};
+                 const ai = tabbable.indexOf(a);
+                 let best = {via: '', cost: ai < 0 ? ti + 1 : Math.abs(ti - ai), backwards: ai >= 0 && ai > ti};
+                 const of = (e) => e.getAttribute('data-shortcut') ||
+                   (e.getAttribute('data-kcc-shortcut') ? 'Alt+Shift+' + e.getAttribute('data-kcc-shortcut').toUpperCase() : '');
+                 const norm = (c) => c.split('+').map(k => k.length === 1 ? k.toUpperCase() : k).join('+');
+                 const all = [...document.querySelectorAll('[data-shortcut], [data-kcc-shortcut]')].filter(e => visible(e) && !e.disabled);
+                 for (const f of all) {
+                   if (!['INPUT', 'SELECT', 'TEXTAREA'].includes(f.tagName) || ['submit', 'button'].includes(f.type)) continue;
+                   if (all.find(e => norm(of(e)) === norm(of(f))) !== f) continue;  // the shortcut reaches another element
+                   const fi = tabbable.indexOf(f); if (fi < 0) continue;
+                   const cost = 1 + Math.abs(ti - fi);
+                   if (cost < best.cost) best = {via: of(f), cost, backwards: fi > ti};
+                 }
+                 return best; }""", selector)
+        if plan["via"]:
+            self.press(plan["via"])
+        backwards = plan["backwards"]
         for _ in range(max_tabs):
             if self.focused(selector):
                 return
@@ -772,12 +794,13 @@ def fill(desk: Desk, selector: str, text: str) -> None:
 
 
 def close_contact(desk: Desk, ctx: "Ctx", outcome: str, *, question: str | None = None, topic: str | None = None) -> None:
-    """The close form: question, the department the question is about, outcome."""
+    """The close form in its order: outcome, question, the department the question is about."""
+    pick(desk, SEL["outcome"], outcome)
+    desk.settle()
     if question is not None:
         fill(desk, SEL["question"], question)
     if topic is not None:
         pick(desk, SEL["topic_department"], str(ctx.department(topic)))
-    pick(desk, SEL["outcome"], outcome)
     desk.settle()
 
 
