@@ -3,8 +3,14 @@
 
     .venv/bin/python bench/desk.py                 # 200k customers, 1M contacts, 10k articles, 20 runs per task
     .venv/bin/python bench/desk.py --runs 5 --tasks T1,T2
-    .venv/bin/python bench/desk.py --smoke         # small seed (2,000 customers), 1 run per task: about 2 minutes
+    .venv/bin/python bench/desk.py --smoke         # small seed (2,000 customers), 1 run per task
     .venv/bin/python bench/desk.py --reseed        # drop the bench database and seed it again
+    BENCH_DESK_TRACE=1 .venv/bin/python bench/desk.py --smoke --tasks T1   # print every key
+
+--smoke takes about 4 minutes on a fresh clone (seeding and migrating about 2 of them) and about
+2 minutes after that; it is deliberately not a pytest (a real gunicorn, collectstatic for the
+manifest, a migrated database: minutes, not seconds). The figures and how to read them:
+docs/performance.md, "Desk".
 
 What it does:
 
