@@ -111,7 +111,7 @@ def test_close_form_shows_dutch_errors_and_keeps_the_input(login, agent, belasti
     )
     assert response.status_code == 422
     html = response.content.decode()
-    assert "Kies de afdeling of collega naar wie u hebt doorverbonden." in html
+    assert "Kies de afdeling of collega naar wie je hebt doorverbonden." in html
     assert "Geef de reden van het doorverbinden." in html
     assert "Mijn aanslag klopt niet" in html
     assert Contact.objects.get(pk=contact.pk).status == ContactStatus.NEW
