@@ -64,8 +64,8 @@ class OutcomeFieldsMixin(forms.Form):
         self.fields["topic_department"].queryset = active_departments()
         self.fields["transfer_to_department"].queryset = active_departments()
         self.fields["transfer_to_user"].queryset = colleagues()
-        self.fields["outcome"].widget.attrs["data-kcc-shortcut"] = "u"
-        self.fields["topic_department"].widget.attrs["data-kcc-shortcut"] = "a"
+        self.fields["outcome"].widget.attrs["data-shortcut"] = "Alt+Shift+U"
+        self.fields["topic_department"].widget.attrs["data-shortcut"] = "Alt+Shift+A"
 
     def clean(self):
         data = super().clean()

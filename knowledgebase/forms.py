@@ -19,7 +19,7 @@ class ArticleSearchForm(UtrechtFormMixin, forms.Form):
     q = forms.CharField(
         label=_("Search the knowledge base"), required=False,
         help_text=_("Type a question or a few words; results appear while you type."),
-        widget=forms.TextInput(attrs={"type": "search", "autocomplete": "off", "maxlength": MAX_QUERY_CHARS, "data-kcc-shortcut": "k"}),
+        widget=forms.TextInput(attrs={"type": "search", "autocomplete": "off", "maxlength": MAX_QUERY_CHARS, "data-shortcut": "Alt+Shift+K"}),
     )
     department = forms.ModelChoiceField(label=_("Department"), queryset=Department.objects.filter(is_active=True).order_by("-is_kcc", "name"), required=False, empty_label=_("All departments"))
     tag = forms.ModelChoiceField(label=_("Tag"), queryset=Tag.objects.order_by("name"), to_field_name="slug", required=False, empty_label=_("All tags"))

@@ -89,7 +89,7 @@ class SignalRaiseForm(ConfiguredForm):
         with_contact, similar_url = self.with_contact, self.similar_url
         if not with_contact:
             del self.fields["note"]
-        self.fields["title"].widget.attrs.update({"autocomplete": "off", "data-kcc-shortcut": "t"})
+        self.fields["title"].widget.attrs.update({"autocomplete": "off", "data-shortcut": "Alt+Shift+T"})
         if similar_url:
             # Live suggestions (htmx): the title, department and category refresh the list of
             # similar open signals. Without JavaScript the check happens on submit.

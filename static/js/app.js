@@ -8,7 +8,6 @@
 (function () {
   "use strict";
 
-  var LEGACY = "data-kcc-shortcut"; // older markup: data-kcc-shortcut="r" means Alt+Shift+R
 
   // --- key combinations --------------------------------------------------------------------
 
@@ -45,7 +44,6 @@
 
   function shortcutOf(el) {
     if (el.hasAttribute("data-shortcut")) return normaliseCombo(el.getAttribute("data-shortcut"));
-    if (el.hasAttribute(LEGACY)) return normaliseCombo("Alt+Shift+" + el.getAttribute(LEGACY));
     return "";
   }
 
@@ -72,7 +70,7 @@
   }
 
   function shortcutElements() {
-    return Array.prototype.slice.call(document.querySelectorAll("[data-shortcut], [" + LEGACY + "]"))
+    return Array.prototype.slice.call(document.querySelectorAll("[data-shortcut]"))
       .filter(function (el) { return !el.closest("dialog") && isVisible(el) && !el.disabled; });
   }
 
