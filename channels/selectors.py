@@ -127,17 +127,6 @@ def contact_article_links(contact: Contact) -> list[ContactArticle]:
     return list(contact.article_links.select_related("article", "marked_by").order_by("created_at"))
 
 
-def conversation_contacts(*, user, contact: Contact) -> list[Contact]:
-    """Other questions asked in the same call or thread."""
-    return list(
-        contact_scope(user)
-        .filter(conversation_key=contact.conversation_key)
-        .exclude(pk=contact.pk)
-        .select_related("topic_department")
-        .order_by("started_at", "pk")[:20]
-    )
-
-
 def conversation_summary(*, user, contact: Contact) -> list[Contact]:
     """Every question of the contact's conversation (call or thread), this one included, in
     order: the desk's "questions in this conversation" strip."""

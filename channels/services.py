@@ -6,12 +6,11 @@ incremental rollup and the inbox's ETag rely on it.
 Contract for other apps (callbacks, signals, dashboard):
 * ``contact_close(...)`` closes a contact with exactly one outcome (creates a Transfer for
   ``transferred``);
-* ``contact_claim``, ``contact_assign``, ``contact_register_call``;
+* ``contact_claim``, ``contact_assign``;
 * ``customer_merge`` plus ``register_merge_hook(fn)``: ``fn(*, user, source, target)`` runs inside
   the merge transaction so that each app moves its own rows to the surviving customer.
 """
 
-import uuid
 from collections.abc import Callable, Iterable
 from datetime import datetime, timedelta
 
@@ -279,11 +278,6 @@ def contact_close(
 # --- phone -----------------------------------------------------------------------------
 
 
-def _subject_from(question: str) -> str:
-    first = (question or "").strip().splitlines()[0] if (question or "").strip() else ""
-    return first if len(first) <= 80 else first[:79].rstrip() + "…"
-
-
 @transaction.atomic
 def contact_notes_save(*, user, contact: Contact, notes: str = "", question: str | None = None) -> Contact:
     """Save the agent's notes (and question) on an open contact without closing it."""
@@ -299,111 +293,6 @@ def contact_notes_save(*, user, contact: Contact, notes: str = "", question: str
     if update:
         contact.save(update_fields=[*update, "updated_at"])
     return contact
-
-
-@transaction.atomic
-def contact_register_call(
-    *,
-    user,
-    customer: Customer | None,
-    question: str,
-    subject: str = "",
-    topic_department=None,
-    outcome: str,
-    notes: str = "",
-    phone: str = "",
-    conversation_key: uuid.UUID | None = None,
-    call_contact: Contact | None = None,
-    started_at: datetime | None = None,
-    case_reference: str = "",
-    transfer_to_department=None,
-    transfer_to_user=None,
-    transfer_reason: str = "",
-    outcome_data: dict | None = None,
-) -> Contact:
-    """Record one question of a phone call and close it with its outcome, in one go.
-
-    * ``call_contact``: the phone contact the telephony platform created for this call
-      (``external_id`` == call id); it is completed instead of creating a new one. A call that
-      was already registered is refused.
-    * ``conversation_key``: another question in the same call ("nog een vraag") shares the key.
-    * ``started_at``: when the agent opened the registration screen (the call was answered);
-      ended_at is now, so the handle time is the time on the screen.
-    * ``phone`` in any notation; stored as E.164 in ``caller_address``.
-    Validation failures roll back everything (DomainError with the field).
-    """
-    _require_kcc(user)
-    question = (question or "").strip()
-    if not question:
-        raise DomainError(_("Write down the resident's question."), field="question")
-    caller = ""
-    if phone and phone.strip():
-        caller = try_normalize_phone(phone)
-        if caller is None:
-            raise DomainError(_("Enter a valid phone number, for example 06-12345678."), field="phone")
-    customer = _survivor(customer)
-    subject = (subject or "").strip()[:255] or _subject_from(question)
-    now = timezone.now()
-    if started_at is None or started_at > now:
-        started_at = now
-
-    if call_contact is not None:
-        contact = _lock(call_contact)
-        if contact.channel != Channel.PHONE:
-            raise DomainError(_("This contact is not a phone call."), code="invalid")
-        if contact.status == ContactStatus.CLOSED:
-            raise DomainError(_("This call has already been registered."), code="closed")
-        _check_may_work(user, contact)
-        contact.customer = customer
-        contact.subject = subject
-        contact.question = question
-        contact.notes = (notes or "").strip()
-        contact.caller_address = caller or contact.caller_address
-        contact.case_reference = (case_reference or "").strip()[:64]
-        contact.assigned_to = contact.assigned_to or user
-        contact.claimed_at = contact.claimed_at or now
-        contact.answered_at = contact.answered_at or min(started_at, now)
-        if contact.status == ContactStatus.NEW:
-            contact.status = ContactStatus.OPEN
-        if conversation_key:
-            contact.conversation_key = conversation_key
-        contact.save(
-            update_fields=[
-                "customer", "subject", "question", "notes", "caller_address", "case_reference", "assigned_to",
-                "claimed_at", "answered_at", "status", "conversation_key", "updated_at",
-            ]
-        )
-    else:
-        contact = Contact.objects.create(
-            channel=Channel.PHONE,
-            direction=Direction.INBOUND,
-            customer=customer,
-            subject=subject,
-            question=question,
-            notes=(notes or "").strip(),
-            caller_address=caller,
-            case_reference=(case_reference or "").strip()[:64],
-            status=ContactStatus.OPEN,
-            assigned_to=user,
-            claimed_at=started_at,
-            started_at=started_at,
-            answered_at=started_at,
-            conversation_key=conversation_key or uuid.uuid4(),
-        )
-    if customer is not None:
-        processing_log_record(
-            user=user, customers=[customer], action=LogAction.CHANGE, purpose=Purpose.ANSWER_QUESTION, context=f"telefoongesprek {contact.pk}"
-        )
-    return contact_close(
-        user=user,
-        contact=contact,
-        outcome=outcome,
-        topic_department=topic_department,
-        transfer_to_department=transfer_to_department,
-        transfer_to_user=transfer_to_user,
-        transfer_reason=transfer_reason,
-        outcome_data=outcome_data,
-    )
 
 
 # --- replies ---------------------------------------------------------------------------
@@ -538,10 +427,6 @@ def article_link_refusal(*, user, contact: Contact, now: datetime | None = None)
             code="expired",
         )
     return None
-
-
-def can_change_article_links(*, user, contact: Contact) -> bool:
-    return article_link_refusal(user=user, contact=contact) is None
 
 
 @transaction.atomic

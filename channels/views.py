@@ -6,7 +6,6 @@ fetched through an access helper (404 outside the user's scope, also for forged 
 
 import hashlib
 import logging
-import unicodedata
 
 from django.conf import settings
 from django.contrib import messages
@@ -14,7 +13,7 @@ from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404, HttpResponse, HttpResponseNotModified, QueryDict
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import patch_vary_headers
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
@@ -25,6 +24,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from kcc.core.access import access_customer, check_all_in_scope, has_role, role_required
 from kcc.core.constants import LogAction, Purpose, Role
 from kcc.core.exceptions import DomainError
+from kcc.core.files import sanitize_filename
 from kcc.core.forms import CustomerForm, CustomerSearchForm
 from kcc.core.htmx import is_fragment, render_htmx
 from kcc.core.middleware import BACKGROUND_HEADER
@@ -95,14 +95,6 @@ def _safe_next(request, default: str) -> str:
     if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
         return target
     return default
-
-
-def callback_url(contact: Contact) -> str | None:
-    """The callback form of the callbacks app for this contact, once that app provides it."""
-    try:
-        return reverse("callbacks:create_from_contact", args=[contact.pk])
-    except NoReverseMatch:
-        return None
 
 
 def _log_customers(request, customers, *, action=LogAction.SEARCH, purpose=Purpose.ANSWER_QUESTION, context=""):
@@ -599,14 +591,6 @@ def message_resend_view(request, pk):
 _ACTIVE_TYPES = ("text/html", "application/xhtml", "image/svg", "text/xml", "application/xml", "text/javascript", "application/javascript")
 
 
-def safe_filename(name: str) -> str:
-    """A file name without path parts, control characters or characters that break headers."""
-    name = unicodedata.normalize("NFC", name or "").replace("\\", "/").split("/")[-1]
-    name = "".join(ch for ch in name if ch.isprintable() and ch not in '<>:"|?*;\r\n')
-    name = name.strip(" .")
-    return name[:150] or _("attachment")
-
-
 @require_GET
 @role_required(*READERS)
 def attachment_download(request, pk):
@@ -621,7 +605,7 @@ def attachment_download(request, pk):
     content_type = attachment.content_type or "application/octet-stream"
     if content_type.lower().startswith(_ACTIVE_TYPES) or "/" not in content_type:
         content_type = "application/octet-stream"
-    response = FileResponse(handle, as_attachment=True, filename=safe_filename(attachment.filename), content_type=content_type)
+    response = FileResponse(handle, as_attachment=True, filename=sanitize_filename(attachment.filename, fallback=_("attachment")), content_type=content_type)
     response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "private, no-store"
     response["Content-Security-Policy"] = "default-src 'none'; sandbox"

@@ -87,7 +87,6 @@ CONTACT_LINK = re.compile(r'href="/inbox/contact/(\d+)/"')
 CUSTOMER_LINK = re.compile(r'href="/klanten/(\d+)/"')
 ARTICLE_LINK = re.compile(r'href="/kennisbank/artikel/(\d+)/"')
 FORM_ERRORS = re.compile(r'id="form-errors">(.*?)</ul>', re.S)
-CHECKED_CALLER = re.compile(r'<input type="radio" name="customer" value="(\d+)"[^>]*\schecked')
 
 _samples: list[tuple[float, str, float, bool]] = []
 _marks: dict[str, float] = {}
@@ -274,33 +273,38 @@ class KccAgent(HttpUser):
             self.make_callback()
 
     def register_call(self):
-        page = self.get("/inbox/telefoon/", "call: form")
-        form = find_form(page.text, action="/inbox/telefoon/") if page is not None else None
-        search = find_form(page.text, action="/inbox/telefoon/zoeken/") if page is not None else None
-        if form is None or search is None:
+        """A phone call as the desk works it: "Nieuw gesprek" (POST channels:call_start) opens
+        the call as an open contact, the caller is identified in the workspace (POSTed search),
+        and the close form records the question and outcome."""
+        home = self.get("/inbox/", "inbox: list")
+        start = find_form(home.text, action="/inbox/gesprek/nieuw/") if home is not None else None
+        if start is None:
             return
-        data = dict(form.fields)
+        started = self.post("/inbox/gesprek/nieuw/", start.fields, "call: start (POST)", referer="/inbox/",
+                            expect_location=r"^/inbox/contact/\d+/$")
+        if started is None:
+            return
+        workspace = started.headers["Location"]
+        page = self.get(workspace, "call: workspace")
+        close = find_form(page.text, action=workspace + "afsluiten/") if page is not None else None
+        identify = find_form(page.text, action=workspace + "beller/") if page is not None else None
+        if close is None or identify is None:
+            return
         if self.customers and random.random() < 0.75:
-            pk, phone = random.choice(self.customers)
+            _pk, phone = random.choice(self.customers)
             self.pause(1, 3)  # the agent types the number on the phone's display
-            found = self.htmx_post(
-                "/inbox/telefoon/zoeken/", {**search.fields, "q": phone}, "call: caller search (POST)",
-                current="/inbox/telefoon/", target="caller-results", trigger="caller-search", contains="kcc-caller-choices",
+            self.htmx_post(
+                workspace + "beller/", {**identify.fields, "q": phone}, "call: caller search (POST)",
+                current=workspace, target="caller", trigger="id_caller_q",
             )
-            selected = CHECKED_CALLER.search(found.text) if found is not None else None
-            data["customer"] = selected.group(1) if selected else ""
-            data["phone"] = phone
-        else:
-            data["customer"] = ""
         self.pause(2, 5)  # question, department and outcome are filled in during the call
+        data = {**close.fields}
         data.update({
             "question": random.choice(QUESTIONS),
-            "topic_department": random.choice(form.options.get("topic_department") or [""]),
+            "topic_department": random.choice(close.options.get("topic_department") or [""]),
             "outcome": random.choice(OUTCOMES),
         })
-        if self.post("/inbox/telefoon/", data, "call: register (POST)", referer="/inbox/telefoon/",
-                     expect_location=r"^/inbox/telefoon/$") is not None:
-            self.get("/inbox/telefoon/", "call: form")
+        self.post(workspace + "afsluiten/", data, "call: close (POST)", referer=workspace, expect_location=r"^/inbox/contact/\d+/$")
 
     def make_callback(self):
         if not self.customers:

@@ -17,7 +17,7 @@ from channels import outcomes
 from channels.constants import Channel, ContactStatus, Outcome
 from channels.forms import CloseForm
 from channels.models import Contact
-from channels.services import contact_close, contact_register_call
+from channels.services import contact_close
 from kcc.core.exceptions import DomainError
 
 pytestmark = pytest.mark.django_db
@@ -156,15 +156,23 @@ def test_service_refuses_callback_when_no_app_registered_it(agent, belastingen):
     assert no_callback_less_contacts()
 
 
-def test_phone_registration_cannot_close_as_callback_without_the_callback(agent, belastingen):
-    with pytest.raises(DomainError):
-        contact_register_call(user=agent, customer=None, question="Terugbellen graag", outcome=Outcome.CALLBACK, topic_department=belastingen)
-    assert not Contact.objects.exists()
-    contact = contact_register_call(
-        user=agent, customer=None, question="Terugbellen graag", outcome=Outcome.CALLBACK, topic_department=belastingen,
-        outcome_data=callback_data(belastingen),
-    )
-    assert contact.outcome_record == CallbackRequest.objects.get(source_contact=contact)
+def test_phone_call_cannot_close_as_callback_without_the_callback(login, agent, belastingen):
+    """The phone flow as the desk works it: "Nieuw gesprek" (POST channels:call_start) opens the
+    call, then the close form closes it -- never as a callback without its callback."""
+    client = login(agent)
+    client.post(reverse("channels:call_start"))
+    contact = Contact.objects.get()
+    close_url = reverse("channels:contact_close", args=[contact.pk])
+    response = client.post(close_url, {"outcome": Outcome.CALLBACK, "question": "Terugbellen graag", "topic_department": belastingen.pk})
+    assert response.status_code == 422
+    contact.refresh_from_db()
+    assert contact.status == ContactStatus.OPEN and not CallbackRequest.objects.exists()
+    assert no_callback_less_contacts()
+    response = client.post(close_url, callback_post(belastingen))
+    assert response.status_code == 302
+    contact.refresh_from_db()
+    assert contact.status == ContactStatus.CLOSED and contact.outcome == Outcome.CALLBACK
+    assert CallbackRequest.objects.get().source_contact_id == contact.pk
     assert no_callback_less_contacts()
 
 

@@ -93,6 +93,22 @@ def test_attachment_name_with_path_and_html_type_is_neutralised(login, agent, pr
     assert "sandbox" in response["Content-Security-Policy"]
 
 
+@pytest.mark.parametrize(("name", "offered"), [
+    ('rapport";.pdf', "rapport__.pdf"),  # reserved characters become "_", as in the privacy export
+    ("CON.pdf", "_CON.pdf"),  # a Windows device name
+    ("\u202egpj.exe", "gpj.exe"),  # the right-to-left override that disguises an .exe
+])
+def test_attachment_download_name_is_cleaned_by_the_one_cleaner(login, agent, private_dir, name, offered):
+    """The download name comes from kcc.core.files.sanitize_filename, the one file-name cleaner."""
+    from kcc.core.files import sanitize_filename
+
+    message = MessageFactory()
+    attachment = make_attachment(message, private_dir, name=name)
+    response = login(agent).get(reverse("channels:attachment_download", args=[attachment.pk]))
+    assert sanitize_filename(name) == offered
+    assert f'filename="{offered}"' in response["Content-Disposition"]
+
+
 def test_missing_attachment_file_is_a_404_not_a_crash(login, agent, private_dir):
     attachment = make_attachment(MessageFactory(), private_dir)
     (Path(settings.KCC_PRIVATE_MEDIA_ROOT) / attachment.file.name).unlink()
