@@ -41,7 +41,9 @@ from django.db.models import (
     Sum,
     Value,
     When,
+    Window,
 )
+from django.db.models.functions import Lead
 from django.utils import timezone
 
 from callbacks.constants import ACTIVE_STATUSES, HANDLED_STATUSES, CallbackStatus
@@ -60,7 +62,7 @@ from .constants import (
     WATERMARK_OVERLAP,
 )
 from .definitions import METRICS_VERSION
-from .expressions import HandleSeconds
+from .expressions import AddDays, HandleSeconds
 from .models import AgentRollup, CallbackFact, ContactFact, ContactRollup, JobState, TransferFact
 from .predicates import (
     after_call_work_q,
@@ -70,8 +72,8 @@ from .predicates import (
     fcr_q,
     handle_time_q,
     inbound_q,
-    later_contact_exists,
     local_day,
+    local_midnight,
     reason_category_expression,
     started_between,
 )
@@ -115,32 +117,67 @@ def _bucket_sql(column: str, edges_list: tuple[int, ...] = HANDLE_BUCKET_EDGES) 
 
 
 def contact_rows_queryset(day_from: date, day_to: date):
-    """One row per inbound contact that started on a local day in [day_from, day_to], with its
-    fact key and per-contact flags. Every flag is computed in the database."""
+    """One row per inbound contact that started on a local day in [day_from, day_to + the repeat
+    window], with its fact key, per-contact flags and what the repeat check needs: the contact's
+    customer, start, conversation and the local day its repeat window ends (`k_until`), and
+    `k_prev_conv`, the conversation of the contact just before it in time of the same customer and
+    topic department. Every flag is computed in the database. `in_range` marks the contacts of
+    [day_from, day_to]; the days after only serve the repeat check of the last days of the range."""
+    repeat_order = {"partition_by": [F("customer"), F("topic_department")], "order_by": [F("started_at").desc(), F("pk").desc()]}
     return (
-        Contact.objects.filter(inbound_q(), started_between(day_from, day_to))
+        Contact.objects.filter(inbound_q(), started_between(day_from, day_to + timedelta(days=REPEAT_WINDOW_DAYS)))
         .order_by()
         .annotate(k_day=local_day(), k_dept=F("topic_department"), k_channel=F("channel"), k_agent=agent_expression(), k_id=F("pk"))
         .annotate(
+            in_range=Case(When(started_at__lt=local_midnight(day_to + timedelta(days=1)), then=Value(1)), default=Value(0), output_field=IntegerField()),
+            k_cust=F("customer"),
+            k_start=F("started_at"),
+            k_conv=F("conversation_key"),
+            k_until=AddDays(local_day(), REPEAT_WINDOW_DAYS),
+            # Newest first, so both windows of contact_facts_select share one sort.
+            k_prev_conv=Window(Lead("conversation_key"), **repeat_order),
             is_closed=Case(When(closed_q(), then=Value(1)), default=Value(0), output_field=IntegerField()),
             is_base=Case(When(base_q(), then=Value(1)), default=Value(0), output_field=IntegerField()),
             k_outcome=Case(When(closed_q(), then=F("outcome")), default=Value("")),
             is_fcr=Case(When(fcr_q(), then=Value(1)), default=Value(0), output_field=IntegerField()),
-            # CASE guarantees the order of evaluation: the EXISTS only runs for FCR contacts.
-            is_fcr_adj=Case(
-                When(fcr_q(), then=Case(When(~later_contact_exists("k_day"), then=Value(1)), default=Value(0))),
-                default=Value(0),
-                output_field=IntegerField(),
-            ),
             hs=Case(When(handle_time_q(), then=HandleSeconds("answered_at", "ended_at")), default=None, output_field=IntegerField()),
             acw=Case(
                 When(after_call_work_q(), then=HandleSeconds("conversation_ended_at", "ended_at")), default=None, output_field=IntegerField()
             ),
         )
         .values(
-            "k_day", "k_dept", "k_channel", "k_agent", "k_id", "is_closed", "is_base", "k_outcome", "is_fcr", "is_fcr_adj", "hs", "acw"
+            "k_day", "k_dept", "k_channel", "k_agent", "k_id", "in_range", "k_cust", "k_start", "k_conv", "k_until", "k_prev_conv",
+            "is_closed", "is_base", "k_outcome", "is_fcr", "hs", "acw",
         )
     )
+
+
+# The repeat check of predicates.later_contact_exists in one pass over the contacts, with window
+# functions instead of a subquery per FCR contact. Per customer and topic department, newest first
+# (equal start times: the higher id is later), a contact is the first of a run of contacts of one
+# conversation when the contact just before it belongs to another conversation (or there is none).
+# The first later contact of another conversation is the earliest such first-of-a-run after the
+# contact itself; local days grow with the start, so the running MIN of their days over the later
+# contacts is that contact's day. It is a repeat when that day is at most k_until. A chunk reads the
+# contacts up to REPEAT_WINDOW_DAYS past its last day: every contact that can make one of its own a
+# repeat, and the contact before each of those, is then read. Anonymous contacts and contacts
+# without a topic department never repeat (as NULL = NULL in the subquery).
+REPEAT_SQL = """SELECT r.*, MIN(CASE WHEN r.k_prev_conv IS NULL OR r.k_prev_conv <> r.k_conv THEN r.k_day END) OVER (
+    PARTITION BY r.k_cust, r.k_dept ORDER BY r.k_start DESC, r.k_id DESC ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING
+  ) AS k_next_day FROM ({rows}) r"""
+IS_FCR_ADJ_SQL = (
+    "CASE WHEN w.is_fcr = 1 AND (w.k_cust IS NULL OR w.k_dept IS NULL OR w.k_next_day IS NULL OR w.k_next_day > w.k_until) "
+    "THEN 1 ELSE 0 END"
+)
+
+
+def contact_rows_select(day_from: date, day_to: date) -> tuple[str, tuple]:
+    """SELECT of one row per inbound contact of [day_from, day_to] with its fact key and flags,
+    including is_fcr_adj (an FCR contact without a repeat)."""
+    rows_sql, params = _compile(contact_rows_queryset(day_from, day_to))
+    cols = "w.k_day, w.k_dept, w.k_channel, w.k_agent, w.k_id, w.is_closed, w.is_base, w.k_outcome, w.is_fcr"
+    sql = f"SELECT {cols}, {IS_FCR_ADJ_SQL} AS is_fcr_adj, w.hs, w.acw FROM ({REPEAT_SQL.format(rows=rows_sql)}) w WHERE w.in_range = 1"  # noqa: S608
+    return sql, params
 
 
 def contact_transfers_queryset(day_from: date, day_to: date):
@@ -164,7 +201,7 @@ CONTACT_FACT_COLUMNS = (
 def contact_facts_select(day_from: date, day_to: date) -> tuple[str, tuple]:
     """SELECT producing the ContactFact rows (in CONTACT_FACT_COLUMNS order) for a day range: the
     per-contact rows, joined to their transfer counts, grouped by the fact key."""
-    inner_sql, inner_params = _compile(contact_rows_queryset(day_from, day_to))
+    inner_sql, inner_params = contact_rows_select(day_from, day_to)
     transfer_sql, transfer_params = _compile(contact_transfers_queryset(day_from, day_to))
     outcome_cols, outcome_params = [], []
     for outcome in OUTCOME_FIELDS:

@@ -217,6 +217,51 @@ def test_repeat_contact_on_day_7_counts_but_on_day_8_does_not(clock, belastingen
     assert day_totals(date(2026, 3, 10))["fcr_adjusted"] == 1
 
 
+def test_repeat_check_looks_across_the_end_of_a_chunk(clock, belastingen):
+    """A chunk's repeat check reads the contacts of the 7 days after it: a contact on a chunk's last
+    day is a repeat through a contact in the next chunk, and a conversation that runs over the
+    boundary is skipped as a whole, exactly as when both days are one chunk."""
+    c1, c2, c3, c4, c5 = CustomerFactory.create_batch(5)
+    last = local(2026, 3, 10, 23, 50)  # the first chunk is 1-10 March, the second 11-20 March
+    ContactFactory(customer=c1, topic_department=belastingen, started_at=last)
+    ContactFactory(customer=c1, topic_department=belastingen, started_at=local(2026, 3, 13, 9, 0))  # day 3: repeat
+    ContactFactory(customer=c2, topic_department=belastingen, started_at=last)
+    ContactFactory(customer=c2, topic_department=belastingen, started_at=local(2026, 3, 17, 23, 30))  # day 7: repeat
+    ContactFactory(customer=c3, topic_department=belastingen, started_at=last)
+    ContactFactory(customer=c3, topic_department=belastingen, started_at=local(2026, 3, 18, 0, 10))  # day 8: not a repeat
+    # c4: a second question in the same call just after midnight (next chunk), then another call on
+    # 12 March: both questions of the call are repeats, the second one in the next chunk.
+    call = uuid.uuid4()
+    ContactFactory(customer=c4, topic_department=belastingen, started_at=last, conversation_key=call)
+    ContactFactory(customer=c4, topic_department=belastingen, started_at=local(2026, 3, 11, 0, 5), conversation_key=call)
+    ContactFactory(customer=c4, topic_department=belastingen, started_at=local(2026, 3, 12, 9, 0))
+    # c5: only a second question in the same call, over the boundary: no repeat at all.
+    other_call = uuid.uuid4()
+    ContactFactory(customer=c5, topic_department=belastingen, started_at=last, conversation_key=other_call)
+    ContactFactory(customer=c5, topic_department=belastingen, started_at=local(2026, 3, 11, 0, 5), conversation_key=other_call)
+    # c1 on 9 March, later than any other c1 contact of the day: the 10 March contact is its repeat.
+    ContactFactory(customer=c1, topic_department=belastingen, started_at=local(2026, 3, 9, 16, 0))
+
+    JobState.objects.create(name=JOB_METRICS)
+    services.contact_days_write(day_from=date(2026, 3, 1), day_to=date(2026, 3, 10), now=NOW)
+    services.contact_days_write(day_from=date(2026, 3, 11), day_to=date(2026, 3, 20), now=NOW)
+    chunked = snapshot()
+
+    day10 = day_totals(date(2026, 3, 10))
+    assert (day10["fcr"], day10["fcr_adjusted"]) == (5, 2)  # c1, c2 and c4 repeat; c3 (day 8) and c5 (same call) do not
+    assert (day_totals(date(2026, 3, 11))["fcr"], day_totals(date(2026, 3, 11))["fcr_adjusted"]) == (2, 1)  # c4's second question repeats
+    assert day_totals(date(2026, 3, 9))["fcr_adjusted"] == 0
+
+    services.contact_days_write(day_from=date(2026, 3, 1), day_to=date(2026, 3, 20), now=NOW)
+    assert snapshot() == chunked  # one chunk over both: the same facts
+
+    # Chunks of one day each (the incremental job's dirty days can be that short): the same again.
+    for offset in range(20):
+        day = date(2026, 3, 1) + timedelta(days=offset)
+        services.contact_days_write(day_from=day, day_to=day, now=NOW)
+    assert snapshot() == chunked
+
+
 def test_transfer_marked_not_for_us_is_a_misroute(clock, belastingen, burgerzaken):
     at = local(2026, 3, 12, 11, 0)
     wrong = ContactFactory(transferred=True, started_at=at)
@@ -489,6 +534,40 @@ def test_a_job_killed_halfway_and_run_again_gives_the_facts_of_a_clean_run(clock
     clean = snapshot()
     assert recovered == clean
     assert half_done != clean  # ...but not all of them
+
+
+def test_repeats_in_the_facts_are_those_of_the_definition_on_random_data(clock, world):
+    """The job's single-pass repeat check (window functions) counts, per day, exactly the FCR
+    contacts that the definition's EXISTS subquery (predicates.later_contact_exists, also behind
+    the drill-down list) calls repeats, after incremental runs with chunks of any length."""
+    from django.db.models import Count, Q, Sum
+    from django.db.models.functions import Coalesce
+
+    from kcc.dashboard.predicates import fcr_q, later_contact_exists, local_day
+
+    departments, agents, customers = world
+    rng = random.Random(13)
+    contacts = _random_dataset(rng, departments, agents, customers, n=250, first=date(2026, 6, 1), days=80)
+    services.metrics_refresh()
+    for _ in range(2):
+        clock.shift(timedelta(hours=1))
+        _mutate(rng, contacts, departments, customers)
+        clock.shift(timedelta(minutes=1))
+        services.metrics_refresh()
+
+    by_definition = dict(
+        Contact.objects.filter(fcr_q())
+        .annotate(k_day=local_day(), is_repeat=later_contact_exists("k_day"))
+        .order_by()
+        .values("k_day")
+        .annotate(n=Count("pk", filter=Q(is_repeat=True)))
+        .values_list("k_day", "n")
+    )
+    in_facts = dict(
+        ContactFact.objects.order_by().values("day").annotate(n=Coalesce(Sum("fcr"), 0) - Coalesce(Sum("fcr_adjusted"), 0)).values_list("day", "n")
+    )
+    assert {d: n for d, n in in_facts.items() if n} == {d: n for d, n in by_definition.items() if n}
+    assert sum(by_definition.values()) > 20  # the random data has repeats to compare
 
 
 def test_beat_runs_the_incremental_job_every_configured_interval(settings):
