@@ -34,11 +34,9 @@ class CallbacksConfig(AppConfig):
         register_home_section("callbacks/home_agent.html", {Role.AGENT, Role.TEAMLEAD}, integrations.agent_home_context)
         register_customer_timeline("callbacks/timeline_section.html", integrations.timeline_context)
 
-        # Functional admins maintain closure days and may read the e-mail outbox in the admin.
-        ROLE_PERMISSIONS[Role.ADMIN] |= {
-            "callbacks.add_closureday", "callbacks.change_closureday", "callbacks.delete_closureday", "callbacks.view_closureday",
-            "callbacks.view_callbacknotification",
-        }
+        # Closure days are core.ClosureDay now: kcc.core.roles grants the admin role their permissions.
+        # Functional admins may read the e-mail outbox in the admin.
+        ROLE_PERMISSIONS[Role.ADMIN] |= {"callbacks.view_callbacknotification"}
 
         # The inbox offers these seams; callbacks plugs into them (the inbox never imports us).
         register_contact_panel("callbacks/contact_panel.html", integrations.contact_panel_context, {Role.AGENT, Role.TEAMLEAD}, order=30)

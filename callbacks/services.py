@@ -280,12 +280,12 @@ def callback_close_initial(contact) -> dict:
     from, else the customer's default phone) and the contact's topic department."""
     from kcc.core.normalize import format_phone
 
-    phone = ""
+    from .selectors import customer_default_phone
+
     if contact.caller_address:
         phone = format_phone(contact.caller_address)
-    elif contact.customer_id:
-        address = DigitalAddress.objects.filter(customer_id=contact.customer_id, kind=AddressKind.PHONE).order_by("-is_default", "pk").first()
-        phone = address.display if address else ""
+    else:
+        phone = customer_default_phone(contact.customer) if contact.customer_id else ""
     return {"phone": phone, "target_department": contact.topic_department_id}
 
 
