@@ -9,9 +9,11 @@ INSERT ... SELECT generate_series, reused on later runs unless --reseed), then m
 1. the full rebuild (`metrics_rebuild`) against the single bare SQL GROUP BY statements that
    compute the same figures (contact, transfer and callback facts), materialised with
    CREATE TEMP TABLE ... AS so that both sides write their result. Target: within 2x. The
-   contact statement comes twice: the job's twin (the 7-day repeat check as a correlated EXISTS,
-   as the job does it) and the minimal single pass (one sort, window functions), whose result is
-   checked row for row against the twin. Target: the rebuild within 3x of the single pass.
+   contact statement comes twice: the EXISTS twin (the 7-day repeat check as a correlated EXISTS
+   per FCR contact, as the definition and the drill-down state it, and as the job did it until
+   December 2026) and the minimal single pass (one sort, window functions: the job's method now,
+   per chunk), whose result is checked row for row against the EXISTS twin. Target: the rebuild
+   within 3x of the single pass.
 2. an incremental run after 1,000 new contacts. Target: < 1 s.
 3. the dashboard pages (server time through Django's test client) against the bare SQL they
    run (the same statements replayed on a raw cursor). Target: p95 < 150 ms for the KCC view.
@@ -244,7 +246,8 @@ CONTACT_COLUMNS = """
        {acw_hist}
 """
 
-# The job's twin: the repeat check as a correlated EXISTS per FCR contact, as the job does it.
+# The EXISTS twin: the repeat check as a correlated EXISTS per FCR contact, as the definition
+# (predicates.later_contact_exists) states it.
 BARE_CONTACTS = """
 CREATE TEMP TABLE bench_contact_ref AS
 SELECT {columns}
@@ -261,7 +264,7 @@ REPEAT_EXISTS = """EXISTS (
              AND (o.started_at AT TIME ZONE 'Europe/Amsterdam')::date <= (c.started_at AT TIME ZONE 'Europe/Amsterdam')::date + 7)"""
 
 # The minimal single pass: one scan and one sort of the inbound contacts, the repeat check by
-# window functions. Per (customer, topic department), in (started_at, id) order, the first later
+# window functions (the job does the same per chunk: services.REPEAT_SQL). Per (customer, topic department), in (started_at, id) order, the first later
 # contact of another conversation is the first row of the next run of equal conversation keys
 # ("island"): `new_island` marks those first rows, and the earliest marked row after the current
 # one is the one to compare with. Both windows use the same descending order, so PostgreSQL sorts
@@ -511,7 +514,7 @@ def main() -> int:
     print(f"| full rebuild ({result.contact_days} contact days, {result.callback_days} callback days; {facts[0]:,} + {facts[1]:,} + {facts[2]:,} facts) "
           f"| {rebuild:.1f} s | {bare:.1f} s | {rebuild / bare:.2f}x | <= 2x |")
     contacts_bare = min(detail['times']['contacts'], detail2['times']['contacts'])
-    print(f"| contact facts only: the job's twin (EXISTS per FCR contact) vs the minimal single pass (window functions), "
+    print(f"| contact facts only: the EXISTS twin (a subquery per FCR contact) vs the minimal single pass (window functions, the job's method), "
           f"{window_rows:,} rows, identical | {contacts_bare:.1f} s | {window:.1f} s | {contacts_bare / window:.2f}x | |")
     print(f"| full rebuild vs the single pass for contacts + the bare transfer and callback SQL "
           f"| {rebuild:.1f} s | {window + bare - contacts_bare:.1f} s | {rebuild / (window + bare - contacts_bare):.2f}x | <= 3x |")
