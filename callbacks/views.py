@@ -9,6 +9,7 @@ from django.http import Http404
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -279,7 +280,7 @@ def create(request):
                 add_domain_error(form, exc)
             else:
                 messages.success(request, _("Callback request made for %(department)s, deadline %(deadline)s.") % {
-                    "department": callback.target_department.name, "deadline": callback.deadline.strftime("%d-%m-%Y"),
+                    "department": callback.target_department.name, "deadline": date_format(callback.deadline),
                 })
                 return redirect("callbacks:detail", pk=callback.pk)
     else:

@@ -252,6 +252,19 @@ def test_agent_creates_a_standalone_callback_for_an_anonymous_caller(login, agen
     assert (callback.caller_name, callback.phone, callback.assigned_to, callback.created_by) == ("Mevrouw de Wit", "+31201234567", backoffice_belastingen, agent)
 
 
+def test_created_message_shows_the_deadline_in_the_project_date_style(login, agent, belastingen):
+    from django.utils.formats import date_format
+
+    response = login(agent).post(reverse("callbacks:create"), {
+        "caller_name": "Mevrouw de Wit", "phone": "020 123 4567", "question": "Wil bezwaar maken",
+        "target_department": belastingen.pk, "priority": "normal", "time_window": "morning",
+    }, follow=True)
+    deadline = CallbackRequest.objects.get().deadline
+    html = response.content.decode()
+    assert date_format(deadline) in html  # "4 dec 2026" (kcc/formats/nl/formats.py)
+    assert deadline.strftime("%d-%m-%Y") not in html
+
+
 def test_create_with_a_bad_phone_number_keeps_the_input_and_explains(login, agent, belastingen):
     response = login(agent).post(reverse("callbacks:create"), {
         "caller_name": "Mevrouw de Wit", "phone": "06-123", "question": "Mijn lange vraag", "target_department": belastingen.pk,
