@@ -137,10 +137,17 @@ class Customer(models.Model):
 
     @property
     def address_line(self) -> str:
-        number = f"{self.house_number or ''}{self.house_number_addition and ' ' + self.house_number_addition or ''}"
-        street = f"{self.street} {number}".strip()
+        """The address on one line: "Damstraat 12 A, 1011 AB Amsterdam". Without a street the
+        number can't stand alone before the postcode ("12, 1011 AB"): it is named instead,
+        "1011 AB Amsterdam, huisnummer 12"."""
+        from django.utils.translation import gettext
+
+        number = f"{self.house_number or ''}{self.house_number_addition and ' ' + self.house_number_addition or ''}".strip()
         place = f"{format_postcode(self.postcode)} {self.city}".strip()
-        return ", ".join(p for p in (street, place) if p)
+        if self.street.strip():
+            return ", ".join(p for p in (f"{self.street.strip()} {number}".strip(), place) if p)
+        named = gettext("house number %(number)s") % {"number": number} if number else ""
+        return ", ".join(p for p in (place, named) if p)
 
 
 class DigitalAddress(models.Model):
