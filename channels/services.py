@@ -491,16 +491,26 @@ def contact_addresses(contact: Contact) -> list[tuple[str, str]]:
 
 
 @transaction.atomic
-def contact_customer_link(*, user, contact: Contact, customer: Customer | None, add_address: bool = False) -> Contact:
+def contact_customer_link(
+    *, user, contact: Contact, customer: Customer | None, add_address: bool = False, caller_phone: str = ""
+) -> Contact:
     """Link the contact to a customer (or unlink with None). With ``add_address`` the address
     the resident used (e-mail, phone, handle) is added to the customer, unverified: only the
-    resident's confirmation makes it verified."""
+    resident's confirmation makes it verified. ``caller_phone``: the number the agent identified
+    the caller by; a phone call that has no number of its own ("Nieuw gesprek") keeps it,
+    normalised, as its caller address."""
     _require_kcc(user)
     contact = _lock(contact)
     customer = _survivor(customer)
     previous = contact.customer
     contact.customer = customer
-    contact.save(update_fields=["customer", "updated_at"])
+    update = ["customer", "updated_at"]
+    if caller_phone and contact.channel == Channel.PHONE and not contact.caller_address:
+        normalised = try_normalize_phone(caller_phone)
+        if normalised:
+            contact.caller_address = normalised
+            update.append("caller_address")
+    contact.save(update_fields=update)
     if customer is not None and add_address:
         for kind, value in contact_addresses(contact):
             if not DigitalAddress.objects.filter(kind=kind, value=value, customer=customer).exists():

@@ -362,7 +362,10 @@ def contact_identify_view(request, pk):
         identification = selectors.caller_identify(user=request.user, query=q)
         if identification.confident is not None and contact.status != ContactStatus.CLOSED and contact.customer_id != identification.confident.pk:
             try:
-                contact = contact_customer_link(user=request.user, contact=contact, customer=identification.confident)
+                contact = contact_customer_link(
+                    user=request.user, contact=contact, customer=identification.confident,
+                    caller_phone=q if identification.reason == "phone" else "",
+                )
             except DomainError as exc:
                 messages.error(request, exc.message)
     contact = access_contact(request.user, contact.pk)
