@@ -17,7 +17,7 @@ class CallbacksConfig(AppConfig):
         from kcc.core import navigation
         from kcc.core.access import register_customer_scope
         from kcc.core.constants import Role
-        from kcc.core.roles import ROLE_PERMISSIONS
+        from kcc.core.outbox import register_source
         from kcc.core.views import register_customer_timeline, register_home_section
 
         from . import integrations
@@ -30,13 +30,13 @@ class CallbacksConfig(AppConfig):
         navigation.register(_("Callback requests per department"), "callbacks:overview", {Role.TEAMLEAD, Role.MANAGER}, order=42)
 
         register_customer_scope(customer_scope_via_callbacks)
+        # Its e-mails in the one outbox are rendered when queued (kcc.core.outbox).
+        register_source("callbacks", "callbacks.services.outbox_outgoing")
         register_home_section("callbacks/home_section.html", {Role.BACKOFFICE, Role.MANAGER}, integrations.home_context)
         register_home_section("callbacks/home_agent.html", {Role.AGENT, Role.TEAMLEAD}, integrations.agent_home_context)
         register_customer_timeline("callbacks/timeline_section.html", integrations.timeline_context)
 
         # Closure days are core.ClosureDay now: kcc.core.roles grants the admin role their permissions.
-        # Functional admins may read the e-mail outbox in the admin.
-        ROLE_PERMISSIONS[Role.ADMIN] |= {"callbacks.view_callbacknotification"}
 
         # The inbox offers these seams; callbacks plugs into them (the inbox never imports us).
         register_contact_panel("callbacks/contact_panel.html", integrations.contact_panel_context, {Role.AGENT, Role.TEAMLEAD}, order=30)

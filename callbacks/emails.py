@@ -1,5 +1,5 @@
 """Composing the callback e-mails (Dutch, plain text). Sending goes through the outbox
-(CallbackNotification) in services, never directly from here."""
+(core.OutboundEmail, through callbacks.services.notification_queue), never directly from here."""
 
 from dataclasses import dataclass
 

@@ -2,6 +2,7 @@
 before a deadline in working days, every attempt to do so, and the activity log."""
 
 from django.conf import settings
+from django.contrib.contenttypes.fields import GenericRelation
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -16,7 +17,6 @@ from .constants import (
     ActivityKind,
     AttemptResult,
     CallbackStatus,
-    NotificationKind,
     Priority,
     TimeWindow,
 )
@@ -118,6 +118,9 @@ class CallbackRequest(models.Model):
         _("updated"), auto_now=True, db_index=True,
         help_text=_("Any change; drives the dashboard's incremental metrics."),
     )
+
+    # Its e-mails in the one outbox (core.OutboundEmail); deleted with it.
+    outbound_emails = GenericRelation("core.OutboundEmail", related_query_name="callback")
 
     objects = CallbackQuerySet.as_manager()
 
@@ -264,31 +267,3 @@ def _format_iso_date(value) -> str:
         return date_format(date.fromisoformat(value))
     except (TypeError, ValueError):
         return value or ""
-
-
-class CallbackNotification(models.Model):
-    """Outbox of callback e-mails. `key` is unique per (kind, subject, day), so a sweep or task
-    that runs twice never creates, and therefore never sends, the same e-mail twice."""
-
-    kind = models.CharField(_("kind"), max_length=25, choices=NotificationKind.choices)
-    key = models.CharField(_("key"), max_length=200, unique=True, help_text=_("E.g. 'digest:<department>:<date>'. Guarantees once-only delivery."))
-    callback = models.ForeignKey(
-        CallbackRequest, on_delete=models.CASCADE, null=True, blank=True, related_name="notifications", verbose_name=_("callback request"),
-    )
-    department = models.ForeignKey(
-        Department, on_delete=models.CASCADE, null=True, blank=True, related_name="+", verbose_name=_("department"),
-    )
-    recipients = models.JSONField(_("recipients"), default=list)
-    subject = models.CharField(_("subject"), max_length=255)
-    body = models.TextField(_("body"))
-    created_at = models.DateTimeField(_("created"), default=timezone.now, db_index=True)
-    sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
-    error = models.TextField(_("error"), blank=True, help_text=_("Last delivery error; the send task retries."))
-
-    class Meta:
-        verbose_name = _("notification")
-        verbose_name_plural = _("notifications")
-        indexes = [models.Index(fields=["sent_at", "created_at"])]
-
-    def __str__(self):
-        return self.key

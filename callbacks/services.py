@@ -2,7 +2,7 @@
 
 Every service runs in a transaction, validates, saves with update_fields (which always
 includes `updated_at`: the dashboard's incremental metrics rely on it), writes the activity
-log, and queues e-mails through the outbox (CallbackNotification) so that they are sent only
+log, and queues e-mails through the one outbox (core.OutboundEmail) so that they are sent only
 after commit and never twice.
 """
 
@@ -12,16 +12,22 @@ from datetime import date, datetime, timedelta
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from kcc.core.constants import AddressKind, LogAction, Purpose, Role
 from kcc.core.exceptions import DomainError
-from kcc.core.models import Customer, Department, DigitalAddress, Membership
+from kcc.core.models import Customer, Department, DigitalAddress, Membership, OutboundEmail
 from kcc.core.normalize import normalize_phone
-from kcc.core.outbox import OutgoingMail, enqueue_after_commit, outbox_deliver
+from kcc.core.outbox import (
+    OutgoingMail,
+    outbox_deliver,
+    outbox_deliver_pending,
+    outbox_key,
+    outbox_queue,
+)
 from kcc.core.services import processing_log_record
 from kcc.core.workdays import WorkCalendar
 
@@ -36,7 +42,7 @@ from .constants import (
     Priority,
     TimeWindow,
 )
-from .models import CallbackActivity, CallbackAttempt, CallbackNotification, CallbackRequest
+from .models import CallbackActivity, CallbackAttempt, CallbackRequest
 
 logger = logging.getLogger(__name__)
 
@@ -99,47 +105,38 @@ def _closed_on_time(callback: CallbackRequest, at: datetime) -> bool:
 # --- outbox ------------------------------------------------------------------------------
 
 
-def notification_queue(*, kind: str, key: str, recipients: list[str], mail: emails.Mail, callback=None, department=None) -> CallbackNotification | None:
-    """Put an e-mail in the outbox once per `key`, and send it after commit.
+SOURCE = "callbacks"  # this app's rows in the one outbox (core.OutboundEmail)
+
+
+def notification_queue(*, kind: str, key: str, recipients: list[str], mail: emails.Mail, callback=None, department=None) -> OutboundEmail | None:
+    """Put an e-mail in the one outbox (kcc.core.outbox) once per `key`, and send it after commit.
 
     Returns None when the key was already used (a re-run of a sweep) or nobody can receive it.
-    The unique key is the idempotency guarantee; the savepoint keeps the caller's transaction
-    usable when a concurrent run inserted the same key first.
-    """
+    The key is stored as 'callbacks:<key>', so no other app's key can collide with it."""
     recipients = sorted({r for r in recipients if r})
     if not recipients:
         return None
-    try:
-        with transaction.atomic():
-            notification = CallbackNotification.objects.create(
-                kind=kind, key=key[:200], recipients=recipients, subject=mail.subject, body=mail.body,
-                callback=callback, department=department,
-            )
-    except IntegrityError:
-        return None
-    from .tasks import notification_send_task
-
-    enqueue_after_commit(notification_send_task, notification.pk, label=f"callback notification {notification.pk}")
-    return notification
+    return outbox_queue(
+        source=SOURCE, kind=kind, key=outbox_key(SOURCE, key), target=callback, department=department,
+        recipients=recipients, subject=mail.subject, body=mail.body,
+    )
 
 
-def _outgoing(notification: CallbackNotification) -> OutgoingMail:
-    """Callback e-mails are rendered when queued: send what the row holds."""
-    return OutgoingMail(subject=notification.subject, body=notification.body, recipients=notification.recipients)
+def outbox_outgoing(row: OutboundEmail, *, now=None) -> OutgoingMail:
+    """Callback e-mails are rendered when queued: send what the row holds (registered in apps.py)."""
+    return OutgoingMail(subject=row.subject, body=row.body, recipients=row.recipients)
 
 
 def notification_send(*, notification_id: int) -> bool:
-    """Send one queued e-mail through the shared outbox delivery (kcc.core.outbox). Idempotent:
-    the row is locked (skip_locked, so two workers never both send it) and `sent_at` is
-    checked and set in the same transaction."""
-    queryset = CallbackNotification.objects.filter(pk=notification_id)
-    return outbox_deliver(queryset=queryset, prepare=_outgoing, limit=1, label="callback notification") == 1
+    """Send one queued e-mail (kept for the task name `callbacks.notification_send`, which may
+    still be queued from before the one outbox: the rows kept their ids)."""
+    queryset = OutboundEmail.objects.filter(pk=notification_id, source=SOURCE)
+    return outbox_deliver(queryset=queryset, prepare=outbox_outgoing, limit=1) == 1
 
 
 def notification_send_pending(*, older_than: timedelta = timedelta(minutes=5)) -> int:
-    """Retry e-mails that were queued but not sent (SMTP down, worker lost)."""
-    queryset = CallbackNotification.objects.filter(created_at__lt=timezone.now() - older_than)
-    return outbox_deliver(queryset=queryset, prepare=_outgoing, limit=500, label="callback notification")
+    """Retry callback e-mails that were queued but not sent (SMTP down, worker lost)."""
+    return outbox_deliver_pending(source=SOURCE, older_than=older_than)
 
 
 def _department_recipients(department: Department) -> list[str]:
@@ -548,7 +545,7 @@ def callback_digest_send(*, today: date | None = None) -> int:
     )
     for department in Department.objects.filter(pk__in=list(department_ids), is_active=True):
         key = f"digest:{department.pk}:{today.isoformat()}"
-        if CallbackNotification.objects.filter(key=key).exists():
+        if OutboundEmail.objects.filter(key=outbox_key(SOURCE, key)).exists():
             continue
         active = list(
             CallbackRequest.objects.active().for_department(department)

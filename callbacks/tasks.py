@@ -6,8 +6,9 @@ from celery import shared_task
 
 @shared_task(name="callbacks.notification_send", ignore_result=True, acks_late=True, autoretry_for=(ConnectionError,), retry_backoff=True, max_retries=5)
 def notification_send_task(notification_id: int) -> None:
-    """Send one outbox e-mail. Safe to run twice: the service checks and sets `sent_at`
-    under a row lock."""
+    """Kept for messages queued before the one outbox (core.outbox_send): sends the row with
+    this id (the rows kept their ids). Safe to run twice: `sent_at` is checked and set under a
+    row lock."""
     from .services import notification_send
 
     notification_send(notification_id=notification_id)
@@ -15,7 +16,8 @@ def notification_send_task(notification_id: int) -> None:
 
 @shared_task(name="callbacks.notification_send_pending", ignore_result=True, acks_late=True)
 def notification_send_pending_task() -> None:
-    """Retry outbox e-mails that were not sent (SMTP outage, lost worker)."""
+    """Kept for messages queued before the one outbox; beat now runs core.outbox_deliver_pending.
+    Retries callback e-mails that were not sent (SMTP outage, lost worker)."""
     from .services import notification_send_pending
 
     notification_send_pending()

@@ -3,7 +3,7 @@ that every status change carries its response and the services' rules hold."""
 
 from django.contrib import admin
 
-from .models import Comment, Evidence, Notification, Signal, StatusChange
+from .models import Comment, Evidence, Signal, StatusChange
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -54,10 +54,3 @@ class CommentAdmin(ReadOnlyAdmin):
 class StatusChangeAdmin(ReadOnlyAdmin):
     list_display = ["signal", "from_status", "to_status", "by", "at"]
     list_select_related = ["signal", "by"]
-
-
-@admin.register(Notification)
-class NotificationAdmin(ReadOnlyAdmin):
-    list_display = ["signal", "kind", "step", "created_at", "sent_at", "recipients", "error"]
-    list_filter = ["kind", "sent_at"]
-    list_select_related = ["signal"]

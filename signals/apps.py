@@ -13,12 +13,15 @@ class SignalsConfig(AppConfig):
         from channels.panels import register_contact_panel
         from kcc.core import navigation
         from kcc.core.constants import Role
+        from kcc.core.outbox import register_source
         from kcc.core.roles import ROLE_PERMISSIONS
         from kcc.core.views import register_customer_timeline, register_home_section
 
         from . import integrations
         from .access import BOARD_ROLES, RAISE_ROLES
 
+        # Its e-mails in the one outbox are rendered when sent (kcc.core.outbox).
+        register_source("signals", "signals.services.outbox_outgoing")
         navigation.register(_("Signals"), "signals:board", set(BOARD_ROLES), order=60)
         register_contact_panel("signals/panels/contact.html", integrations.contact_panel, set(RAISE_ROLES), order=50)
         register_home_section("signals/home/supported.html", set(BOARD_ROLES), integrations.home_supported)
@@ -26,5 +29,5 @@ class SignalsConfig(AppConfig):
         register_customer_timeline("signals/timeline.html", integrations.customer_timeline)
         ROLE_PERMISSIONS[Role.ADMIN] |= {
             "signalboard.view_signal", "signalboard.view_evidence", "signalboard.view_statuschange",
-            "signalboard.view_comment", "signalboard.view_notification",
+            "signalboard.view_comment",
         }

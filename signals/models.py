@@ -1,8 +1,10 @@
 """The signals board: problems in the organisation that the KCC notices (signalen), the
 contacts that prove them (evidence), the departments' responses, threaded comments, who
-supported each signal, and an idempotent outbox for reminders and escalations."""
+supported each signal. Its reminders and escalations go through the one e-mail outbox
+(core.OutboundEmail, kcc.core.outbox)."""
 
 from django.conf import settings
+from django.contrib.contenttypes.fields import GenericRelation
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -16,7 +18,6 @@ from .constants import (
     TEXT_MAX,
     TITLE_MAX,
     Impact,
-    NotificationKind,
     SignalCategory,
     SignalStatus,
 )
@@ -101,6 +102,9 @@ class Signal(models.Model):
         help_text=_("Linked contacts (evidence), kept by the services so that the board sorts without counting."),
     )
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    # Its e-mails in the one outbox (core.OutboundEmail); deleted with it.
+    outbound_emails = GenericRelation("core.OutboundEmail", related_query_name="signal")
 
     objects = SignalQuerySet.as_manager()
 
@@ -245,25 +249,3 @@ class Supporter(models.Model):
 
     def __str__(self):
         return f"{self.user_id} supports {self.signal_id}"
-
-
-class Notification(models.Model):
-    """Outbox for e-mails about a signal. Unique per (kind, signal, step): the sweep can run any
-    number of times, the row is created once and delivered once (`sent_at`)."""
-
-    kind = models.CharField(_("kind"), max_length=20, choices=NotificationKind.choices)
-    signal = models.ForeignKey(Signal, on_delete=models.CASCADE, related_name="notifications", verbose_name=_("signal"))
-    step = models.PositiveSmallIntegerField(_("step"), default=1, help_text=_("Which reminder of this kind (1 for the first)."))
-    created_at = models.DateTimeField(_("created"), default=timezone.now)
-    sent_at = models.DateTimeField(_("sent"), null=True, blank=True, db_index=True)
-    recipients = models.TextField(_("recipients"), blank=True, help_text=_("The addresses it went to, comma-separated."))
-    error = models.TextField(_("last error"), blank=True)
-
-    class Meta:
-        ordering = ["created_at", "pk"]
-        verbose_name = _("notification")
-        verbose_name_plural = _("notifications")
-        constraints = [models.UniqueConstraint(fields=["kind", "signal", "step"], name="signal_notification_once")]
-
-    def __str__(self):
-        return f"{self.kind} {self.signal_id}/{self.step}"

@@ -10,6 +10,7 @@ from datetime import date, datetime
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import Count, IntegerField, OuterRef, Subquery
@@ -21,8 +22,8 @@ from django.utils.translation import gettext as _
 
 from kcc.core.constants import Role
 from kcc.core.exceptions import DomainError
-from kcc.core.models import Department, Membership
-from kcc.core.outbox import OutgoingMail, enqueue_after_commit, outbox_deliver
+from kcc.core.models import Department, Membership, OutboundEmail
+from kcc.core.outbox import OutgoingMail, outbox_deliver_pending, outbox_key, outbox_queue
 from kcc.core.workdays import WorkCalendar, local_date
 from knowledgebase import services as kb_services
 
@@ -38,7 +39,7 @@ from .constants import (
     SignalCategory,
     SignalStatus,
 )
-from .models import Comment, Evidence, Notification, Signal, StatusChange, Supporter
+from .models import Comment, Evidence, Signal, StatusChange, Supporter
 
 logger = logging.getLogger(__name__)
 
@@ -130,8 +131,7 @@ def signal_raise(
     if contact is not None:
         Evidence.objects.create(signal=signal, contact=contact, added_by=user, added_at=raised_at, note=note.strip()[:500])
     if notify:
-        Notification.objects.create(kind=NotificationKind.NEW_SIGNAL, signal=signal, step=1)
-        _deliver_after_commit()
+        _notification_queue(NotificationKind.NEW_SIGNAL, signal)
     return signal
 
 
@@ -376,8 +376,8 @@ def signal_ack_sweep(*, now: datetime | None = None) -> dict:
       after the acknowledgement deadline;
     * an escalation to its manager(s) KCC_SIGNAL_ESCALATION_DAYS (default 2) working days later.
 
-    Idempotent by construction: each e-mail is an outbox row unique per (kind, signal, step),
-    inserted with ON CONFLICT DO NOTHING and delivered once under a row lock. Running the
+    Idempotent by construction: each e-mail is an outbox row with a unique key per (kind, signal,
+    step) (core.OutboundEmail, 'signals:<kind>:<signal>:<step>'), inserted with ON CONFLICT DO NOTHING and delivered once under a row lock. Running the
     sweep twice, or in two workers at once, never sends anything twice."""
     now = now or timezone.now()
     today = local_date(now)
@@ -386,11 +386,11 @@ def signal_ack_sweep(*, now: datetime | None = None) -> dict:
     for signal_id, ack_due in Signal.objects.ack_overdue(today).values_list("pk", "ack_due"):
         late = calendar.working_days_between(ack_due, today)
         if late >= 1:
-            rows.append(Notification(kind=NotificationKind.ACK_REMINDER, signal_id=signal_id, step=1, created_at=now))
+            rows.append(_notification_row(NotificationKind.ACK_REMINDER, signal_id, created_at=now))
         if late >= 1 + escalation_days():
-            rows.append(Notification(kind=NotificationKind.ACK_ESCALATION, signal_id=signal_id, step=1, created_at=now))
+            rows.append(_notification_row(NotificationKind.ACK_ESCALATION, signal_id, created_at=now))
     if rows:
-        Notification.objects.bulk_create(rows, ignore_conflicts=True)
+        OutboundEmail.objects.bulk_create(rows, ignore_conflicts=True)
     return {"candidates": len(rows), "sent": notification_deliver_pending(now=now)}
 
 
@@ -403,8 +403,31 @@ def _department_members(department_id, roles) -> list[str]:
     )
 
 
-def notification_recipients(notification: Notification) -> list[str]:
-    department = notification.signal.department
+SOURCE = "signals"  # this app's rows in the one outbox (core.OutboundEmail)
+
+
+def _notification_row(kind: str, signal_id: int, *, step: int = 1, created_at: datetime | None = None) -> OutboundEmail:
+    """An outbox row about a signal; rendered when sent. The key keeps the old uniqueness
+    (kind, signal, step), prefixed with the app."""
+    return OutboundEmail(
+        source=SOURCE, kind=kind, key=outbox_key(SOURCE, kind, signal_id, step),
+        content_type=ContentType.objects.get_for_model(Signal), object_id=signal_id,
+        created_at=created_at or timezone.now(),
+    )
+
+
+def _notification_queue(kind: str, signal: Signal) -> None:
+    """Queue one e-mail about `signal` and hand it to a worker after commit; with the broker down
+    the row stays pending and the outbox sweep (or the next signals.ack_sweep) sends it."""
+    outbox_queue(source=SOURCE, kind=kind, key=outbox_key(SOURCE, kind, signal.pk, 1), target=signal, department=signal.department)
+
+
+def _signal_of(notification: OutboundEmail) -> Signal:
+    return Signal.objects.select_related("department").get(pk=notification.object_id)
+
+
+def notification_recipients(notification: OutboundEmail, signal: Signal | None = None) -> list[str]:
+    department = (signal or _signal_of(notification)).department
     shared = [department.email] if department.email else []
     if notification.kind == NotificationKind.NEW_SIGNAL:
         addresses = shared or _department_members(department.pk, [Role.BACKOFFICE, Role.MANAGER])
@@ -415,8 +438,7 @@ def notification_recipients(notification: Notification) -> list[str]:
     return sorted(dict.fromkeys(a.lower() for a in addresses))
 
 
-def _render_notification(notification: Notification, *, now: datetime) -> tuple[str, str]:
-    signal = notification.signal
+def _render_notification(notification: OutboundEmail, signal: Signal, *, now: datetime) -> tuple[str, str]:
     context = {
         "signal": signal,
         "url": settings.KCC_BASE_URL.rstrip("/") + reverse("signals:detail", args=[signal.pk]),
@@ -434,34 +456,25 @@ def _render_notification(notification: Notification, *, now: datetime) -> tuple[
     return subject[:200], body
 
 
-def _outgoing(notification: Notification, *, now: datetime) -> OutgoingMail | str:
-    """Signal e-mails are rendered when sent. A reminder or escalation whose signal was answered
-    meanwhile is closed without sending, and so is one that nobody can receive."""
-    if notification.kind != NotificationKind.NEW_SIGNAL and notification.signal.status != SignalStatus.NEW:
+def outbox_outgoing(notification: OutboundEmail, *, now: datetime) -> OutgoingMail | str:
+    """Signal e-mails are rendered when sent (registered in apps.py). A reminder or escalation
+    whose signal was answered meanwhile is closed without sending, and so is one that nobody can
+    receive, or whose signal is gone."""
+    signal = Signal.objects.select_related("department").filter(pk=notification.object_id).first()
+    if signal is None:
+        return "signal deleted"
+    if notification.kind != NotificationKind.NEW_SIGNAL and signal.status != SignalStatus.NEW:
         return "answered before sending"
-    recipients = notification_recipients(notification)
+    recipients = notification_recipients(notification, signal)
     if not recipients:
         return "no recipients"
-    subject, body = _render_notification(notification, now=now)
+    subject, body = _render_notification(notification, signal, now=now)
     return OutgoingMail(subject=subject, body=body, recipients=recipients)
 
 
 def notification_deliver_pending(*, now: datetime | None = None, limit: int = 200) -> int:
-    """Send queued notifications, each exactly once, through the shared outbox delivery
+    """Send this app's queued e-mails, each exactly once, through the one outbox
     (kcc.core.outbox: one row lock with SKIP LOCKED and one commit per e-mail, so a killed
     worker re-sends at most the one in flight; a failed send stays pending for the next
     sweep). The addresses it went to are recorded on the row."""
-    now = now or timezone.now()
-    return outbox_deliver(
-        queryset=Notification.objects.select_related("signal", "signal__department"),
-        prepare=lambda notification: _outgoing(notification, now=now),
-        now=now, limit=limit, record_recipients=True, label="signal notification",
-    )
-
-
-def _deliver_after_commit() -> None:
-    """After commit: ask a worker to send the outbox; with the broker down the rows stay pending
-    and the next signals.ack_sweep sends them."""
-    from .tasks import signal_notifications_deliver
-
-    enqueue_after_commit(signal_notifications_deliver, label="signal notifications")
+    return outbox_deliver_pending(source=SOURCE, now=now or timezone.now(), limit=limit)

@@ -14,7 +14,8 @@ def signal_ack_sweep() -> None:
 
 @shared_task(name="signals.notifications_deliver", ignore_result=True, acks_late=True)
 def signal_notifications_deliver() -> None:
-    """Send queued signal e-mails (e.g. 'new signal for your department') right after commit."""
+    """Kept for messages queued before the one outbox (now core.outbox_send per row, and beat's
+    core.outbox_deliver_pending): sends the pending signal e-mails."""
     from .services import notification_deliver_pending
 
     notification_deliver_pending()

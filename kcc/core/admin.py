@@ -3,7 +3,15 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.utils.translation import gettext_lazy as _
 
-from .models import ClosureDay, Customer, Department, DigitalAddress, Membership, ProcessingLogEntry
+from .models import (
+    ClosureDay,
+    Customer,
+    Department,
+    DigitalAddress,
+    Membership,
+    OutboundEmail,
+    ProcessingLogEntry,
+)
 from .services import staff_groups_sync
 from .workdays import public_holiday_name
 
@@ -106,3 +114,25 @@ class ClosureDayAdmin(admin.ModelAdmin):
 
 # BIO operations (de-activation, access review) extend the admin classes above.
 from . import admin_ops  # noqa: E402, F401
+
+
+@admin.register(OutboundEmail)
+class OutboundEmailAdmin(admin.ModelAdmin):
+    """Read-only outbox of every app: which e-mails went out, and which failed (and how often)."""
+
+    list_display = ["created_at", "source", "kind", "key", "sent_at", "attempts", "error"]
+    list_filter = ["source", "kind", ("sent_at", admin.EmptyFieldListFilter)]
+    search_fields = ["key"]
+    date_hierarchy = "created_at"
+    # The body and addresses hold personal data: not shown.
+    exclude = ["body", "recipients"]
+    readonly_fields = ["source", "kind", "key", "content_type", "object_id", "department", "subject", "created_at", "sent_at", "attempts", "error"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -1,6 +1,9 @@
 from django.conf import settings
+from django.contrib.contenttypes.fields import GenericForeignKey
+from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from .constants import AddressKind, LogAction, Purpose, Role
@@ -224,3 +227,42 @@ class ClosureDay(models.Model):
 
     def __str__(self):
         return f"{self.date:%d-%m-%Y} {self.description}"
+
+
+class OutboundEmail(models.Model):
+    """The one e-mail outbox of every app (callbacks, signals); kcc.core.outbox sends it.
+
+    ``key`` is unique and starts with the app (``source``), e.g. ``callbacks:digest:<department>:<date>``
+    or ``signals:ack_reminder:<signal>:1``: queuing the same e-mail twice (a sweep that runs again,
+    two workers at once) creates one row, and the row is sent once (``sent_at``). ``target`` is the
+    callback request or signal it is about (a generic relation: core imports no app); deleting that
+    object deletes its e-mails. An app either renders the e-mail when queuing (``subject``/``body``/
+    ``recipients``) or at send time (then ``recipients`` records where it went)."""
+
+    source = models.CharField(_("source"), max_length=30, help_text=_("The app that queued it, e.g. 'callbacks' or 'signals'."))
+    kind = models.CharField(_("kind"), max_length=30)
+    key = models.CharField(_("key"), max_length=200, unique=True, help_text=_("E.g. 'callbacks:digest:<department>:<date>'. Guarantees once-only delivery."))
+    content_type = models.ForeignKey(ContentType, on_delete=models.CASCADE, null=True, blank=True, related_name="+")
+    object_id = models.PositiveBigIntegerField(null=True, blank=True)
+    target = GenericForeignKey("content_type", "object_id")
+    department = models.ForeignKey(
+        Department, on_delete=models.CASCADE, null=True, blank=True, related_name="+", verbose_name=_("department"),
+    )
+    recipients = models.JSONField(_("recipients"), default=list, blank=True)
+    subject = models.CharField(_("subject"), max_length=255, blank=True)
+    body = models.TextField(_("body"), blank=True)
+    created_at = models.DateTimeField(_("created"), default=timezone.now, db_index=True)
+    sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0, help_text=_("Failed sends so far."))
+    error = models.TextField(_("error"), blank=True, help_text=_("Last delivery error; the send task retries."))
+
+    class Meta:
+        verbose_name = _("outgoing e-mail")
+        verbose_name_plural = _("outgoing e-mails")
+        indexes = [
+            models.Index(fields=["sent_at", "created_at"], name="core_outbox_pending"),
+            models.Index(fields=["content_type", "object_id"], name="core_outbox_target"),
+        ]
+
+    def __str__(self):
+        return self.key

@@ -1,18 +1,22 @@
-"""The one e-mail outbox delivery, shared by every app that queues e-mails (callbacks, signals).
+"""The one e-mail outbox (``core.OutboundEmail``) and its delivery, shared by every app that
+queues e-mails (callbacks, signals).
 
-An app keeps its own outbox table, with its own unique key that makes queuing idempotent
-(callbacks: ``key`` per kind, subject and day; signals: kind, signal and step). Each table has
-``sent_at`` and ``error``; this module sends their pending rows, each exactly once:
+Each row has a unique ``key`` that starts with its app (``source``): queuing the same e-mail twice
+creates one row (``outbox_queue``, or ``bulk_create(ignore_conflicts=True)``). An app registers
+how to send its rows (``register_source`` in its ``AppConfig.ready``: core imports no app); the
+``prepare`` callable decides per row what to send, or that it no longer needs sending. This
+module sends pending rows, each exactly once:
 
 * each row is claimed in its own transaction under a row lock with SKIP LOCKED, so two workers
   never pick the same row, and its ``sent_at`` is committed right after its send: a worker
   killed half-way through a batch leaves the e-mails the mail server already accepted marked as
   sent, and only the one in flight at the moment of the kill can go out again (docs/faults.md);
-* a failed send keeps the row pending with its error for the next sweep; the batch moves on;
-* the app decides per row what to send, or that it no longer needs sending (``prepare``).
+* a failed send keeps the row pending with its error (and ``attempts`` + 1) for the next sweep;
+  the batch moves on.
 
-Queuing hands the row to a worker after commit (``enqueue_after_commit``); with the broker down
-the row waits in the table and the app's periodic sweep sends it.
+Queuing hands the row to a worker after commit (``enqueue_after_commit``, task ``core.outbox_send``);
+with the broker down the row waits in the table and the periodic sweep
+(``core.outbox_deliver_pending``, kcc/settings/beat.py) sends it.
 """
 
 from __future__ import annotations
@@ -20,13 +24,14 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.core.mail import EmailMessage
-from django.db import transaction
-from django.db.models import QuerySet
+from django.db import IntegrityError, transaction
+from django.db.models import F, Model, QuerySet
 from django.utils import timezone
+from django.utils.module_loading import import_string
 
 logger = logging.getLogger(__name__)
 
@@ -44,19 +49,93 @@ class OutgoingMail:
 # without sending (e.g. "answered before sending", "no recipients").
 Prepared = OutgoingMail | str
 
+# source (app label) -> dotted path of its `prepare(row, *, now) -> Prepared` (imported when used).
+_SOURCES: dict[str, str] = {}
+
+
+def register_source(source: str, prepare: str) -> None:
+    """An app declares how its outbox rows are sent: `prepare` is the dotted path of a callable
+    `prepare(row, *, now)` returning an `OutgoingMail` or a reason (text) to close the row unsent."""
+    _SOURCES[source] = prepare
+
+
+def registered_sources() -> tuple[str, ...]:
+    return tuple(_SOURCES)
+
+
+def _prepare(row, *, now: datetime) -> Prepared:
+    path = _SOURCES.get(row.source)
+    if path is None:
+        # Rows of an app that is not installed (any more) are closed, not retried for ever.
+        return f"no sender for source {row.source!r}"
+    return import_string(path)(row, now=now)
+
+
+def _model():
+    from .models import OutboundEmail
+
+    return OutboundEmail
+
+
+def outbox_key(source: str, *parts) -> str:
+    """The unique key of an e-mail: its app first, so two apps' keys never collide."""
+    return ":".join([source, *(str(p) for p in parts)])[:200]
+
+
+def outbox_queue(
+    *, source: str, kind: str, key: str, target: Model | None = None, department=None,
+    recipients: list[str] | None = None, subject: str = "", body: str = "",
+):
+    """Put an e-mail in the outbox once per `key` (see `outbox_key`) and send it after commit.
+
+    Returns the new row, or None when the key was already used (a re-run of a sweep, another
+    worker first). The savepoint keeps the caller's transaction usable after the conflict."""
+    OutboundEmail = _model()
+    try:
+        with transaction.atomic():
+            row = OutboundEmail.objects.create(
+                source=source, kind=kind, key=key[:200], target=target, department=department,
+                recipients=recipients or [], subject=subject[:255], body=body,
+            )
+    except IntegrityError:
+        return None
+    from .tasks import outbox_send_task
+
+    enqueue_after_commit(outbox_send_task, row.pk, label=f"outgoing e-mail {row.pk}")
+    return row
+
+
+def outbox_send(*, pk: int, now: datetime | None = None) -> bool:
+    """Send one row (the task queued after commit). Idempotent: the row is locked (skip_locked,
+    so two workers never both send it) and `sent_at` is checked and set in the same transaction."""
+    return outbox_deliver(queryset=_model().objects.filter(pk=pk), now=now, limit=1) == 1
+
+
+def outbox_deliver_pending(
+    *, source: str | None = None, older_than: timedelta | None = None, now: datetime | None = None, limit: int = 500,
+) -> int:
+    """The sweep: send pending rows (of one `source`, or all), only those queued more than
+    `older_than` ago (so the sweep does not race the task queued after commit)."""
+    queryset = _model().objects.all()
+    if source is not None:
+        queryset = queryset.filter(source=source)
+    if older_than is not None:
+        queryset = queryset.filter(created_at__lt=(now or timezone.now()) - older_than)
+    return outbox_deliver(queryset=queryset, now=now, limit=limit)
+
 
 def outbox_deliver(
     *,
     queryset: QuerySet,
-    prepare: Callable[[object], Prepared],
+    prepare: Callable[..., Prepared] | None = None,
     now: datetime | None = None,
     limit: int = 200,
-    record_recipients: bool = False,
-    label: str = "notification",
+    label: str = "outgoing e-mail",
 ) -> int:
     """Send the pending rows of `queryset` (oldest first), at most `limit`; returns how many were
-    sent. `record_recipients` stores the addresses it went to, comma-separated, in the row's
-    ``recipients`` (for outboxes that compute them at send time)."""
+    sent. Each row is prepared by its source's registered `prepare` unless one is given. The
+    addresses it went to are stored in the row's ``recipients``."""
+    prepare = prepare or _prepare
     sent = 0
     failed: list[int] = []
     for _attempt in range(limit):
@@ -70,8 +149,8 @@ def outbox_deliver(
             )
             if row is None:
                 break
-            mail = prepare(row)
             moment = now or timezone.now()
+            mail = prepare(row, now=moment)
             if isinstance(mail, str):
                 row.sent_at, row.error = moment, mail
                 row.save(update_fields=["sent_at", "error"])
@@ -85,14 +164,11 @@ def outbox_deliver(
                 logger.warning("%s %s not sent: %s", label, row.pk, type(exc).__name__)
                 failed.append(row.pk)
                 row.error = str(exc)[:ERROR_MAX]
-                row.save(update_fields=["error"])
+                row.attempts = F("attempts") + 1
+                row.save(update_fields=["error", "attempts"])
                 continue
-            row.sent_at, row.error = moment, ""
-            fields = ["sent_at", "error"]
-            if record_recipients:
-                row.recipients = ", ".join(mail.recipients)
-                fields.append("recipients")
-            row.save(update_fields=fields)
+            row.sent_at, row.error, row.recipients = moment, "", list(mail.recipients)
+            row.save(update_fields=["sent_at", "error", "recipients"])
             sent += 1
     return sent
 
@@ -100,7 +176,7 @@ def outbox_deliver(
 def enqueue_after_commit(task, *args, label: str) -> None:
     """After commit, hand the outbox to a worker (`task.delay(*args)`). The outbox row is the
     truth: a broker that is down (or loses the job later) costs a delay, not the e-mail, because
-    the app's sweep sends it. The request that queued it never fails over it."""
+    the outbox sweep sends it. The request that queued it never fails over it."""
 
     def enqueue():
         try:

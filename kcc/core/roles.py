@@ -21,6 +21,7 @@ ROLE_PERMISSIONS: dict[str, set[str]] = {
         "auth.add_user", "auth.change_user", "auth.view_user",
         "core.view_processinglogentry",
         "core.add_closureday", "core.change_closureday", "core.delete_closureday", "core.view_closureday",
+        "core.view_outboundemail",
     },
 }
 

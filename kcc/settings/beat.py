@@ -42,9 +42,10 @@ class SettingInterval(schedule):
 
 BEAT_SCHEDULE: dict = {
     "core-worker-heartbeat": {"task": "kcc.core.tasks.worker_heartbeat", "schedule": 60.0},
-    # Callbacks: morning sweep (overdue, escalation, department digests) and outbox retries.
+    # The one e-mail outbox (callbacks and signals): retry what is still pending after 5 minutes.
+    "core-outbox-deliver-pending": {"task": "core.outbox_deliver_pending", "schedule": 600.0},
+    # Callbacks: morning sweep (overdue, escalation, department digests).
     "callbacks-daily-sweep": {"task": "callbacks.daily_sweep", "schedule": crontab(hour=7, minute=0)},
-    "callbacks-notification-retry": {"task": "callbacks.notification_send_pending", "schedule": 600.0},
     # Dashboard: the incremental metrics job (recomputes only the days touched since its last run).
     "dashboard-metrics-refresh": {
         "task": "dashboard.metrics_refresh",
@@ -59,9 +60,6 @@ BEAT_SCHEDULE: dict = {
     # Signals: acknowledgement reminders and escalations (and retries of failed e-mails),
     # hourly during office hours on weekdays. Idempotent: running it twice sends nothing twice.
     "signals-ack-sweep": {"task": "signals.ack_sweep", "schedule": crontab(minute=5, hour="7-18", day_of_week="mon-fri")},
-    # Signals: e-mails whose queued job was lost (Redis down or flushed) go out within minutes,
-    # not at the next hourly sweep. Idempotent outbox: nothing is sent twice.
-    "signals-notifications-deliver": {"task": "signals.notifications_deliver", "schedule": 600.0},
     # Privacy: nightly retention (a destruction list for approval, or the deletion itself with
     # KCC_RETENTION_MODE=delete). Idempotent: a second run the same night changes nothing.
     "privacy-retention-nightly": {"task": "privacy.retention_nightly", "schedule": crontab(hour=2, minute=30)},

@@ -5,7 +5,7 @@ from django.test import override_settings
 from django.utils import timezone
 
 from callbacks.constants import ActivityKind, AttemptResult, CallbackStatus, NotificationKind
-from callbacks.models import CallbackActivity, CallbackNotification
+from callbacks.models import CallbackActivity
 from callbacks.services import (
     callback_attempt_log,
     callback_cancel,
@@ -17,7 +17,7 @@ from callbacks.services import (
 )
 from kcc.core.constants import LogAction, Purpose
 from kcc.core.exceptions import DomainError
-from kcc.core.models import ProcessingLogEntry
+from kcc.core.models import OutboundEmail, ProcessingLogEntry
 from tests.core.factories import CustomerFactory
 
 pytestmark = pytest.mark.django_db
@@ -176,7 +176,7 @@ def test_unreachable_after_max_failed_attempts_mails_the_resident_exactly_once(
         callback_attempt_log(user=backoffice_belastingen, callback=callback, result=AttemptResult.NO_ANSWER)
     from callbacks.services import notification_send, notification_send_pending
 
-    notification = CallbackNotification.objects.get(kind=NotificationKind.RESIDENT_UNREACHABLE)
+    notification = OutboundEmail.objects.get(kind=NotificationKind.RESIDENT_UNREACHABLE)
     assert notification_send(notification_id=notification.pk) is False
     assert notification_send_pending(older_than=timedelta(0)) == 0
     assert len([m for m in mailoutbox if m.to == ["jan.jansen@example.nl"]]) == 1

@@ -9,7 +9,6 @@ import time_machine
 from django.test import override_settings
 
 from callbacks.constants import ActivityKind, AttemptResult, NotificationKind
-from callbacks.models import CallbackNotification
 from callbacks.services import (
     callback_attempt_log,
     callback_close,
@@ -18,6 +17,7 @@ from callbacks.services import (
     callback_escalation_sweep,
     callback_overdue_sweep,
 )
+from kcc.core.models import OutboundEmail
 
 pytestmark = pytest.mark.django_db
 AMS = ZoneInfo("Europe/Amsterdam")
@@ -124,9 +124,9 @@ def test_daily_sweep_run_twice_sends_every_notification_once(late_callback, mana
     assert first == {"overdue": 1, "escalated": 1, "digests": 1}
     assert second == {"overdue": 0, "escalated": 0, "digests": 0}
     assert sent == 2 and len(mailoutbox) == 2
-    kinds = sorted(CallbackNotification.objects.filter(department=late_callback.target_department).values_list("kind", flat=True))
+    kinds = sorted(OutboundEmail.objects.filter(department=late_callback.target_department).values_list("kind", flat=True))
     assert kinds == sorted([NotificationKind.ASSIGNED, NotificationKind.ESCALATION, NotificationKind.DIGEST])
-    assert CallbackNotification.objects.filter(sent_at__isnull=True).count() == 0
+    assert OutboundEmail.objects.filter(sent_at__isnull=True).count() == 0
 
 
 def test_send_task_twice_sends_once(late_callback, mailoutbox, django_capture_on_commit_callbacks):
@@ -134,7 +134,7 @@ def test_send_task_twice_sends_once(late_callback, mailoutbox, django_capture_on
 
     mailoutbox.clear()
     sweep(date(2026, 3, 6), django_capture_on_commit_callbacks, callback_digest_send)
-    notification = CallbackNotification.objects.get(kind=NotificationKind.DIGEST)
+    notification = OutboundEmail.objects.get(kind=NotificationKind.DIGEST)
     notification_send_task.delay(notification.pk)
     notification_send_task.delay(notification.pk)
     assert len(mailoutbox) == 1
@@ -147,7 +147,7 @@ def test_beat_schedule_runs_registered_callback_tasks():
 
     app.loader.import_default_modules()
     entries = {k: v for k, v in settings.CELERY_BEAT_SCHEDULE.items() if k.startswith("callbacks-")}
-    assert {e["task"] for e in entries.values()} == {"callbacks.daily_sweep", "callbacks.notification_send_pending"}
+    assert {e["task"] for e in entries.values()} == {"callbacks.daily_sweep"}
     assert all(e["task"] in app.tasks for e in entries.values())
 
 

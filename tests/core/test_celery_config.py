@@ -19,6 +19,8 @@ IDEMPOTENT_TASKS = {
     "callbacks.daily_sweep",
     "signals.ack_sweep",
     "signals.notifications_deliver",
+    "core.outbox_send",
+    "core.outbox_deliver_pending",
     "dashboard.metrics_refresh",
     "privacy.retention_nightly",
 }

@@ -18,14 +18,14 @@ from django.db import connection
 from django.utils import timezone
 
 from callbacks.constants import NotificationKind as CallbackNotificationKind
-from callbacks.models import CallbackNotification
 from channels.constants import Direction, InboundSource, InboundStatus
 from channels.ingestion import ingest_email
 from channels.ingestion.acknowledge import acknowledgement_send_missed
 from channels.ingestion.store import store_raw
 from channels.models import Contact, InboundRaw, Message
+from kcc.core.models import OutboundEmail
 from signals.constants import NotificationKind as SignalNotificationKind
-from signals.models import Notification as SignalNotification
+from signals.services import _notification_row as signal_notification_row
 from tests.channels.ingestion.helpers import mail
 from tests.dashboard.conftest import snapshot
 from tests.dashboard.factories import ContactFactory
@@ -33,11 +33,23 @@ from tests.signals.factories import SignalFactory
 
 MINUTES_AGO = timezone.timedelta(minutes=10)
 
+def callback_rows():
+    """The callbacks' rows in the one outbox (core.OutboundEmail)."""
+    return OutboundEmail.objects.filter(source="callbacks")
+
+
+def signal_rows():
+    """The signals' rows in the one outbox (core.OutboundEmail)."""
+    return OutboundEmail.objects.filter(source="signals")
+
+
+
 
 def _callback_outbox(department, n):
     queued_at = timezone.now() - MINUTES_AGO
     return [
-        CallbackNotification.objects.create(
+        OutboundEmail.objects.create(
+            source="callbacks",
             kind=CallbackNotificationKind.DIGEST, key=f"idempotency:{i}", recipients=[department.email],
             subject=f"Overzicht {i}", body="Open terugbelverzoeken.", department=department, created_at=queued_at,
         )
@@ -47,7 +59,7 @@ def _callback_outbox(department, n):
 
 def _signal_outbox(department, n):
     signals = [SignalFactory(department=department, title=f"Knelpunt {i:02d}") for i in range(n)]
-    SignalNotification.objects.bulk_create(SignalNotification(kind=SignalNotificationKind.NEW_SIGNAL, signal=s) for s in signals)
+    OutboundEmail.objects.bulk_create(signal_notification_row(SignalNotificationKind.NEW_SIGNAL, s.pk) for s in signals)
     return signals
 
 
@@ -90,7 +102,7 @@ def test_callback_outbox_sweep_task_twice_sends_each_mail_once(belastingen):
     notification_send_pending_task.delay()
     notification_send_pending_task.delay()
     assert sorted(m.subject for m in outbox.outbox) == ["Overzicht 0", "Overzicht 1", "Overzicht 2"]
-    assert not CallbackNotification.objects.filter(sent_at__isnull=True).exists()
+    assert not callback_rows().filter(sent_at__isnull=True).exists()
 
 
 @pytest.mark.django_db
@@ -101,7 +113,7 @@ def test_signal_delivery_task_twice_sends_each_mail_once(belastingen):
     signal_notifications_deliver.delay()
     signal_notifications_deliver.delay()
     assert len(outbox.outbox) == 3
-    assert not SignalNotification.objects.filter(sent_at__isnull=True).exists()
+    assert not signal_rows().filter(sent_at__isnull=True).exists()
 
 
 @pytest.mark.django_db
@@ -140,7 +152,7 @@ def test_signal_outbox_crash_half_way_keeps_what_was_sent_and_the_rerun_sends_th
     with pytest.raises(SystemExit):
         notification_deliver_pending()
     assert len(outbox.outbox) == 2
-    assert SignalNotification.objects.filter(sent_at__isnull=False).count() == 2  # committed with their send
+    assert signal_rows().filter(sent_at__isnull=False).count() == 2  # committed with their send
 
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     assert notification_deliver_pending() == 3
@@ -158,7 +170,7 @@ def test_callback_outbox_crash_half_way_keeps_what_was_sent_and_the_rerun_sends_
     settings.EMAIL_BACKEND = "tests.faults.test_idempotency.DyingBackend"
     with pytest.raises(SystemExit):
         notification_send_pending()
-    assert CallbackNotification.objects.filter(sent_at__isnull=False).count() == 2
+    assert callback_rows().filter(sent_at__isnull=False).count() == 2
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     assert notification_send_pending() == 3
     assert sorted(m.subject for m in outbox.outbox) == [f"Overzicht {i}" for i in range(5)]

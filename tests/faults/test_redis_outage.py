@@ -18,13 +18,12 @@ from django.urls import reverse
 from django.utils import timezone
 
 from callbacks.constants import NotificationKind as CallbackNotificationKind
-from callbacks.models import CallbackNotification
 from channels.constants import Direction, InboundSource, InboundStatus
 from channels.ingestion.store import store_raw
 from channels.models import Contact, InboundRaw, Message
+from kcc.core.models import OutboundEmail
 from signals.constants import NotificationKind as SignalNotificationKind
 from signals.constants import SignalCategory
-from signals.models import Notification as SignalNotification
 from tests.channels.ingestion.helpers import EMAIL_SECRET, mail, post_email
 
 from .conftest import wait_until
@@ -33,7 +32,18 @@ pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True)]
 
 WORKER_ENV = {"KCC_EMAIL_ACKNOWLEDGE": "true"}  # as inbox_settings, for the worker process
 HUNG_REDIS_BUDGET = 20  # seconds a request may wait for a Redis that does not answer
-SWEEPS = ("callbacks.notification_send_pending", "signals.ack_sweep", "channels.inbound_process_pending")
+SWEEPS = ("core.outbox_deliver_pending", "signals.ack_sweep", "channels.inbound_process_pending")
+
+def callback_rows():
+    """The callbacks' rows in the one outbox (core.OutboundEmail)."""
+    return OutboundEmail.objects.filter(source="callbacks")
+
+
+def signal_rows():
+    """The signals' rows in the one outbox (core.OutboundEmail)."""
+    return OutboundEmail.objects.filter(source="signals")
+
+
 
 
 @pytest.fixture
@@ -70,7 +80,7 @@ def _sweep_through_the_worker(app, redis_server) -> None:
     """The beat sweeps, published to Redis and run by the worker. Everything here is minutes
     old by now (the sweeps leave fresh rows to the tasks that were queued for them)."""
     earlier = timezone.now() - timedelta(minutes=10)
-    CallbackNotification.objects.update(created_at=earlier)
+    OutboundEmail.objects.update(created_at=earlier)
     InboundRaw.objects.update(received_at=earlier)
     InboundRaw.objects.filter(processed_at__isnull=False).update(processed_at=earlier)
     for name in SWEEPS:
@@ -80,8 +90,8 @@ def _sweep_through_the_worker(app, redis_server) -> None:
 def _state(worker=None):
     def details() -> str:
         rows = {
-            "callback outbox": list(CallbackNotification.objects.values_list("kind", "sent_at", "error")),
-            "signal outbox": list(SignalNotification.objects.values_list("kind", "sent_at", "error")),
+            "callback outbox": list(callback_rows().values_list("kind", "sent_at", "error")),
+            "signal outbox": list(signal_rows().values_list("kind", "sent_at", "error")),
             "inbound": list(InboundRaw.objects.values_list("pk", "status", "meta__acknowledge")),
             "acknowledgements": list(Message.objects.filter(is_auto_reply=True).values_list("recipients", "delivery_status")),
         }
@@ -92,8 +102,8 @@ def _state(worker=None):
 
 def _everything_delivered() -> bool:
     return (
-        not CallbackNotification.objects.filter(sent_at__isnull=True).exists()
-        and not SignalNotification.objects.filter(sent_at__isnull=True).exists()
+        not callback_rows().filter(sent_at__isnull=True).exists()
+        and not signal_rows().filter(sent_at__isnull=True).exists()
         and not InboundRaw.objects.filter(status=InboundStatus.PENDING).exists()
         and Message.objects.filter(direction=Direction.OUTBOUND, is_auto_reply=True, delivery_status="sent").count() == 2
     )
@@ -108,8 +118,8 @@ def _assert_each_delivered_once(smtp_sink, backoffice_belastingen, belastingen) 
         "piet@example.nl",  # acknowledgement of the webhook e-mail
         "klaas@example.nl",  # acknowledgement of the e-mail the sweep processed
     ])
-    assert CallbackNotification.objects.get().kind == CallbackNotificationKind.ASSIGNED
-    assert SignalNotification.objects.get().kind == SignalNotificationKind.NEW_SIGNAL
+    assert callback_rows().get().kind == CallbackNotificationKind.ASSIGNED
+    assert signal_rows().get().kind == SignalNotificationKind.NEW_SIGNAL
     # Every stored e-mail became exactly one message in one new contact.
     assert InboundRaw.objects.filter(status=InboundStatus.PROCESSED).count() == 2
     assert sorted(Message.objects.filter(direction=Direction.INBOUND).values_list("subject", flat=True)) == ["Parkeervergunning", "Vraag over de afvalpas"]
@@ -127,8 +137,8 @@ def test_work_during_a_redis_outage_is_saved_and_delivered_once_after_the_restar
     raw = _work_of_a_busy_minute(login, client, agent, belastingen, backoffice_belastingen)
 
     # Saved, answered, and the failed hand-over to Redis logged; nothing was sent.
-    assert CallbackNotification.objects.get().sent_at is None
-    assert SignalNotification.objects.get().sent_at is None
+    assert callback_rows().get().sent_at is None
+    assert signal_rows().get().sent_at is None
     assert InboundRaw.objects.get(pk=raw.pk).status == InboundStatus.PENDING
     not_queued = [r for r in caplog.records if "not queued" in r.getMessage()]
     assert len(not_queued) == 3, [r.getMessage() for r in caplog.records]  # assignment, signal, acknowledgement
@@ -194,7 +204,7 @@ def test_a_hung_redis_costs_a_request_seconds_not_forever(login, agent, belastin
         request.join(timeout=60)
     assert answered_in_time, f"the request hung for more than {HUNG_REDIS_BUDGET} s on a hung Redis"
     assert outcome["status"] == 302
-    assert CallbackNotification.objects.get().sent_at is None  # waits in the outbox for the sweep
+    assert callback_rows().get().sent_at is None  # waits in the outbox for the sweep
 
 
 def test_beat_and_worker_carry_on_by_themselves_after_a_redis_restart(redis_server, start_worker, start_beat):

@@ -13,9 +13,9 @@ import pytest
 from django.utils import timezone
 
 from callbacks.constants import NotificationKind as CallbackNotificationKind
-from callbacks.models import CallbackNotification
+from kcc.core.models import OutboundEmail
 from signals.constants import NotificationKind as SignalNotificationKind
-from signals.models import Notification as SignalNotification
+from signals.services import _notification_row as signal_notification_row
 from tests.signals.factories import SignalFactory
 
 from .conftest import wait_until
@@ -25,12 +25,24 @@ pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True)]
 BATCH = 6
 SMTP_DELAY = 0.8  # seconds each e-mail waits in the SMTP server
 
+def callback_rows():
+    """The callbacks' rows in the one outbox (core.OutboundEmail)."""
+    return OutboundEmail.objects.filter(source="callbacks")
+
+
+def signal_rows():
+    """The signals' rows in the one outbox (core.OutboundEmail)."""
+    return OutboundEmail.objects.filter(source="signals")
+
+
+
 
 def _callback_outbox(department, n=BATCH):
     """n queued outbox e-mails, old enough for the retry sweep (it leaves fresh ones alone)."""
     queued_at = timezone.now() - timedelta(minutes=10)
     return [
-        CallbackNotification.objects.create(
+        OutboundEmail.objects.create(
+            source="callbacks",
             kind=CallbackNotificationKind.DIGEST, key=f"fault-test:{i}", recipients=[department.email],
             subject=f"Terugbelverzoeken Belastingen {i}", body="Overzicht van de open terugbelverzoeken.",
             department=department, created_at=queued_at,
@@ -55,26 +67,26 @@ def _settle(sink, seconds=2.0):
 def test_worker_killed_mid_outbox_sweep_is_redelivered_and_sends_each_mail_once(
     belastingen, celery_broker, redis_server, smtp_sink, start_worker,
 ):
-    from callbacks.tasks import notification_send_pending_task
+    from kcc.core.tasks import outbox_deliver_pending_task
 
     outbox = _callback_outbox(belastingen)
     smtp_sink.delay = SMTP_DELAY
-    notification_send_pending_task.delay()
+    outbox_deliver_pending_task.delay()  # the beat's one outbox sweep
     assert redis_server.queued() == 1  # published to our Redis, not run in-process
 
     first = start_worker("w1", visibility_timeout=4)
     _kill_during_third_email(first, smtp_sink)
 
     # What the server accepted before the kill is marked sent; the e-mail in flight is not.
-    sent = set(CallbackNotification.objects.filter(sent_at__isnull=False).values_list("subject", flat=True))
+    sent = set(callback_rows().filter(sent_at__isnull=False).values_list("subject", flat=True))
     assert sent == set(smtp_sink.subjects) and len(sent) == 2
     # The job is not lost: acks_late left it unacknowledged in Redis.
     assert redis_server.client().hlen("unacked") == 1
 
     second = start_worker("w2", visibility_timeout=4)
-    wait_until(lambda: not CallbackNotification.objects.filter(sent_at__isnull=True).exists(), timeout=60, message="the outbox to drain")
+    wait_until(lambda: not callback_rows().filter(sent_at__isnull=True).exists(), timeout=60, message="the outbox to drain")
     assert _settle(smtp_sink) == sorted(n.subject for n in outbox)  # every e-mail exactly once
-    assert "callbacks.notification_send_pending" in second.log()
+    assert "core.outbox_deliver_pending" in second.log()
     wait_until(lambda: redis_server.client().hlen("unacked") == 0, timeout=10, message="the redelivered job to be acknowledged")
 
 
@@ -91,7 +103,7 @@ def test_pool_process_killed_mid_task_is_requeued_at_once(belastingen, celery_br
     wait_until(smtp_sink.sending.is_set, timeout=10, interval=0.01, message="the third e-mail in flight")
     killed = worker.kill_pool_child()
 
-    wait_until(lambda: not CallbackNotification.objects.filter(sent_at__isnull=True).exists(), timeout=60, message="the outbox to drain")
+    wait_until(lambda: not callback_rows().filter(sent_at__isnull=True).exists(), timeout=60, message="the outbox to drain")
     assert _settle(smtp_sink) == sorted(n.subject for n in outbox)
     assert "WorkerLostError" in worker.log() and f"pid:{killed}" in worker.log()
     assert worker.proc.poll() is None  # the worker itself lived on
@@ -105,7 +117,7 @@ def test_worker_killed_mid_signal_delivery_sends_each_mail_once(
     from signals.tasks import signal_notifications_deliver
 
     signals = [SignalFactory(department=belastingen, title=f"Wachtrij loopt vol ({i:02d})") for i in range(BATCH)]
-    SignalNotification.objects.bulk_create(SignalNotification(kind=SignalNotificationKind.NEW_SIGNAL, signal=s) for s in signals)
+    OutboundEmail.objects.bulk_create(signal_notification_row(SignalNotificationKind.NEW_SIGNAL, s.pk) for s in signals)
     smtp_sink.delay = SMTP_DELAY
     signal_notifications_deliver.delay()
 
@@ -113,11 +125,11 @@ def test_worker_killed_mid_signal_delivery_sends_each_mail_once(
     _kill_during_third_email(first, smtp_sink)
     delivered = [s.title for s in signals if any(subject.endswith(s.title) for subject in smtp_sink.subjects)]
     assert len(delivered) == 2
-    marked = set(SignalNotification.objects.filter(sent_at__isnull=False).values_list("signal__title", flat=True))
+    marked = set(signal_rows().filter(sent_at__isnull=False).values_list("signal__title", flat=True))
     assert marked == set(delivered)
 
     start_worker("w2", visibility_timeout=4)
-    wait_until(lambda: not SignalNotification.objects.filter(sent_at__isnull=True).exists(), timeout=60, message="the outbox to drain")
+    wait_until(lambda: not signal_rows().filter(sent_at__isnull=True).exists(), timeout=60, message="the outbox to drain")
     subjects = _settle(smtp_sink)
     assert len(subjects) == BATCH
     for s in signals:

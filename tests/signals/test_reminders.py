@@ -8,9 +8,9 @@ from django.core.mail.backends.locmem import EmailBackend
 from django.db import connection
 
 from kcc.core.constants import Role
+from kcc.core.models import OutboundEmail
 from signals import services
 from signals.constants import NotificationKind, SignalCategory, SignalStatus
-from signals.models import Notification
 from signals.tasks import signal_ack_sweep as sweep_task
 from tests.conftest import make_staff
 
@@ -46,7 +46,7 @@ def sweep(when):
 def test_no_reminder_while_the_deadline_has_not_passed(signal):
     sweep(at(5, 17))  # the deadline day itself
     assert mail.outbox == []
-    assert not Notification.objects.filter(kind=NotificationKind.ACK_REMINDER).exists()
+    assert not OutboundEmail.objects.filter(kind=NotificationKind.ACK_REMINDER).exists()
 
 
 @pytest.mark.django_db
@@ -61,7 +61,7 @@ def test_reminder_goes_to_the_shared_address_and_the_department_once(signal):
     sweep(at(6, 9))
     sweep(at(6, 15))
     assert len(mail.outbox) == 1
-    assert Notification.objects.filter(kind=NotificationKind.ACK_REMINDER, signal=signal).count() == 1
+    assert OutboundEmail.objects.filter(kind=NotificationKind.ACK_REMINDER, signal=signal).count() == 1
 
 
 @pytest.mark.django_db
@@ -71,9 +71,9 @@ def test_no_reminder_on_the_weekend_after_a_friday_deadline(agent, belastingen, 
         late = services.signal_raise(user=agent, title="Brief onduidelijk", description="x", category=SignalCategory.PROCESS, department=belastingen)
     assert late.ack_due == dt.date(2026, 3, 6)
     sweep(at(7, 10))  # Saturday
-    assert not Notification.objects.filter(kind=NotificationKind.ACK_REMINDER).exists()
+    assert not OutboundEmail.objects.filter(kind=NotificationKind.ACK_REMINDER).exists()
     sweep(at(9, 8))  # Monday
-    assert Notification.objects.filter(kind=NotificationKind.ACK_REMINDER).count() == 1
+    assert OutboundEmail.objects.filter(kind=NotificationKind.ACK_REMINDER).count() == 1
 
 
 @pytest.mark.django_db
@@ -90,7 +90,7 @@ def test_escalation_to_the_manager_two_working_days_after_the_reminder(signal):
     sweep(at(10, 12))
     sweep(at(11, 8))
     assert len(mail.outbox) == 2
-    assert Notification.objects.filter(signal=signal, kind=NotificationKind.ACK_ESCALATION).count() == 1
+    assert OutboundEmail.objects.filter(signal=signal, kind=NotificationKind.ACK_ESCALATION).count() == 1
 
 
 @pytest.mark.django_db
@@ -122,11 +122,11 @@ def test_a_rejection_also_stops_the_clock(signal, backoffice_belastingen):
 
 @pytest.mark.django_db
 def test_queued_reminder_is_not_sent_when_the_department_answered_meanwhile(signal, backoffice_belastingen):
-    Notification.objects.create(kind=NotificationKind.ACK_REMINDER, signal=signal, step=1)
+    services._notification_row(NotificationKind.ACK_REMINDER, signal.pk).save()
     services.signal_transition(user=backoffice_belastingen, signal=signal, to_status=SignalStatus.ACKNOWLEDGED, response="Gezien.")
     services.notification_deliver_pending()
     assert mail.outbox == []
-    note = Notification.objects.get(kind=NotificationKind.ACK_REMINDER)
+    note = OutboundEmail.objects.get(kind=NotificationKind.ACK_REMINDER)
     assert note.sent_at is not None and note.error == "answered before sending"
 
 
@@ -147,7 +147,7 @@ def test_failed_send_is_retried_by_the_next_sweep_and_then_sent_once(signal, set
     settings.EMAIL_BACKEND = "tests.signals.test_reminders.FailingOnceBackend"
     FailingOnceBackend.failures = 1
     sweep(at(6, 8))
-    note = Notification.objects.get(kind=NotificationKind.ACK_REMINDER)
+    note = OutboundEmail.objects.get(kind=NotificationKind.ACK_REMINDER)
     assert note.sent_at is None and "smtp down" in note.error
     assert mail.outbox == []
     sweep(at(6, 9))
@@ -193,4 +193,4 @@ def test_two_sweeps_at_the_same_time_send_the_reminder_once(agent, belastingen, 
         t.join()
     assert errors == []
     assert len(mail.outbox) == 1
-    assert Notification.objects.filter(kind=NotificationKind.ACK_REMINDER).count() == 1
+    assert OutboundEmail.objects.filter(kind=NotificationKind.ACK_REMINDER).count() == 1

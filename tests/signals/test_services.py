@@ -6,9 +6,10 @@ from django.core.exceptions import PermissionDenied
 from django.utils import timezone
 
 from kcc.core.exceptions import DomainError
+from kcc.core.models import OutboundEmail
 from signals import services
 from signals.constants import Impact, NotificationKind, SignalCategory, SignalStatus
-from signals.models import Comment, Evidence, Notification, Signal, StatusChange, Supporter
+from signals.models import Comment, Evidence, Signal, StatusChange, Supporter
 
 from .factories import ContactFactory, EvidenceFactory, SignalFactory
 
@@ -75,7 +76,6 @@ def test_acknowledgement_deadline_skips_the_organisations_closure_days(agent, be
 
 def test_reminder_waits_while_the_organisation_is_closed(agent, belastingen, settings, mailoutbox):
     """A deadline on Thursday with Friday a closure day: no reminder on Friday, one on Monday."""
-    from signals.models import Notification
     from signals.services import signal_ack_sweep
     from tests.core.factories import ClosureDayFactory
 
@@ -84,10 +84,10 @@ def test_reminder_waits_while_the_organisation_is_closed(agent, belastingen, set
     Signal.objects.filter(pk=signal.pk).update(ack_due=dt.date(2026, 3, 12))
     friday = dt.datetime(2026, 3, 13, 9, 0, tzinfo=dt.UTC)
     signal_ack_sweep(now=friday)
-    assert not Notification.objects.filter(signal=signal, kind="ack_reminder").exists()
+    assert not OutboundEmail.objects.filter(signal=signal, kind="ack_reminder").exists()
     monday = dt.datetime(2026, 3, 16, 9, 0, tzinfo=dt.UTC)
     signal_ack_sweep(now=monday)
-    assert Notification.objects.filter(signal=signal, kind="ack_reminder").count() == 1
+    assert OutboundEmail.objects.filter(signal=signal, kind="ack_reminder").count() == 1
 
 
 @pytest.mark.parametrize("field", ["title", "description"])
@@ -112,7 +112,7 @@ def test_backoffice_cannot_raise_signals(backoffice_belastingen, belastingen):
 def test_raising_queues_one_notice_for_the_department(agent, belastingen, mailoutbox, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
         signal = raise_signal(agent, belastingen)
-    note = Notification.objects.get(signal=signal)
+    note = OutboundEmail.objects.get(signal=signal)
     assert note.kind == NotificationKind.NEW_SIGNAL
     assert note.sent_at is not None
     assert len(mailoutbox) == 1

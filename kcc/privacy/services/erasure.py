@@ -14,6 +14,7 @@ officer still sees them. It is the answer when a retention obligation forbids er
 
 from collections import Counter
 
+from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -22,13 +23,12 @@ from django.utils.translation import gettext as _
 from callbacks.models import (
     CallbackActivity,
     CallbackAttempt,
-    CallbackNotification,
     CallbackRequest,
 )
 from channels.models import Attachment, CallEvent, Contact, InboundRaw, Message, ScreenPop, Transfer
 from kcc.core.constants import LogAction, Purpose
 from kcc.core.exceptions import DomainError
-from kcc.core.models import Customer, DigitalAddress
+from kcc.core.models import Customer, DigitalAddress, OutboundEmail
 from kcc.core.services import processing_log_record
 from signals.models import Evidence
 
@@ -120,7 +120,9 @@ def customer_erase(*, user, customer: Customer) -> Counter:
         safe = {k: v for k, v in (activity.details or {}).items() if k in SAFE_ACTIVITY_KEYS}
         if safe != activity.details:
             CallbackActivity.objects.filter(pk=activity.pk).update(details=safe)
-    notifications = CallbackNotification.objects.filter(callback_id__in=callback_ids)
+    notifications = OutboundEmail.objects.filter(
+        content_type=ContentType.objects.get_for_model(CallbackRequest), object_id__in=callback_ids,
+    )
     notifications.filter(sent_at__isnull=True).delete()
     notifications.update(recipients=[], subject=ERASED, body="", error="")
 

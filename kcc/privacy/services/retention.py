@@ -32,11 +32,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from callbacks.constants import CLOSED_STATUSES as CALLBACK_CLOSED_STATUSES
-from callbacks.models import CallbackNotification, CallbackRequest
+from callbacks.models import CallbackRequest
 from channels.constants import Channel, ContactStatus, InboundStatus
 from channels.models import Attachment, CallEvent, Contact, InboundRaw, Message
 from kcc.core.exceptions import DomainError
-from kcc.core.models import Customer
+from kcc.core.models import Customer, OutboundEmail
 from signals.models import Evidence
 
 from ..constants import RetentionKind, RetentionMode, RunMode, RunStatus
@@ -137,7 +137,9 @@ def retention_plan(*, as_of: datetime | None = None) -> RetentionPlan:
             .order_by("pk")
         )
         # Department digests and other e-mails not tied to one callback, sent long enough ago.
-        plan.notifications = CallbackNotification.objects.filter(callback__isnull=True, sent_at__lt=cutoff).order_by("pk")
+        plan.notifications = OutboundEmail.objects.filter(
+            source="callbacks", object_id__isnull=True, sent_at__lt=cutoff,
+        ).order_by("pk")
     if periods["inbound_raw"] is not None:
         plan.raws = (
             InboundRaw.objects.filter(received_at__lt=periods["inbound_raw"].before(as_of))
@@ -227,7 +229,8 @@ def _delete_batch(qs: QuerySet, ids: list[int], kind: str, counts: Counter, mode
     _deleted, per_model = qs.model.objects.filter(pk__in=ids).delete()
     counts[(kind, "")] += per_model.get(model_label, 0)
     if kind == RetentionKind.CALLBACK:
-        counts[(RetentionKind.NOTIFICATION, "")] += per_model.get("callbacks.CallbackNotification", 0)
+        # Its e-mails in the outbox go with it (a generic relation on CallbackRequest).
+        counts[(RetentionKind.NOTIFICATION, "")] += per_model.get("core.OutboundEmail", 0)
 
 
 def _batches(qs: QuerySet):
@@ -250,7 +253,7 @@ def _execute(plan: RetentionPlan) -> Counter:
         for ids in _batches(plan.callbacks):
             _delete_batch(plan.callbacks, ids, RetentionKind.CALLBACK, counts, "callbacks.CallbackRequest")
         for ids in _batches(plan.notifications):
-            _delete_batch(plan.notifications, ids, RetentionKind.NOTIFICATION, counts, "callbacks.CallbackNotification")
+            _delete_batch(plan.notifications, ids, RetentionKind.NOTIFICATION, counts, "core.OutboundEmail")
     if plan.raws is not None:
         for ids in _batches(plan.raws):
             _delete_batch(plan.raws, ids, RetentionKind.RAW_PAYLOAD, counts, "inbox.InboundRaw")
