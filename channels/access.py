@@ -31,6 +31,9 @@ def access_contact(user, pk, *, lock: bool = False, kcc_only: bool = False) -> C
     qs = contact_scope(user)
     if lock:
         qs = Contact.objects.select_for_update().filter(pk__in=qs.values("pk"))
+    else:
+        # What every page of a contact shows: the caller, the topic and who holds it.
+        qs = qs.select_related("customer", "topic_department", "assigned_to")
     try:
         return qs.get(pk=pk)
     except (Contact.DoesNotExist, ValueError, TypeError):

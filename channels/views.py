@@ -52,6 +52,7 @@ from .forms import (
     ReplyForm,
 )
 from .forms_desk import NotesForm
+from .knowledge_panel import knowledge_panel_context
 from .models import Contact, Message
 from .panels import panels_for
 from .services import (
@@ -299,7 +300,6 @@ def _render_contact(request, contact: Contact, *, reply_form=None, close_form=No
         "contact": contact,
         "thread": thread,
         "transfers": selectors.contact_transfers(contact),
-        "article_links": selectors.contact_article_links(contact),
         "conversation": selectors.conversation_summary(user=user, contact=contact),
         "history": history,
         "suggestions": suggestions,
@@ -315,7 +315,8 @@ def _render_contact(request, contact: Contact, *, reply_form=None, close_form=No
         "is_teamlead": has_role(user, Role.TEAMLEAD),
         "reply_form": reply_form if can_work and _can_reply(contact) else None,
         "close_form": close_form if can_work and is_open else None,
-        "articles": selectors.article_suggestions(user=user, contact=contact, messages=thread) if can_work and is_open else [],
+        # The knowledge pane rendered in the first response (no extra request, works without JS).
+        "knowledge": knowledge_panel_context(request, contact) if can_work else None,
         "panels": _panels(request, contact),
         "guide": selectors.topic_guide(contact),
         "caller_display": format_phone(contact.caller_address) if contact.caller_address else "",

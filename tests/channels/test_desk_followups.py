@@ -49,3 +49,43 @@ def test_a_call_with_its_own_number_keeps_it(login, agent, jan):
     contact.refresh_from_db()
     assert contact.customer == jan and contact.caller_address == "+31201234567"
     assert Contact.objects.get().channel == Channel.PHONE
+
+
+# --- the workspace's cost ----------------------------------------------------------------
+
+
+def _queries(client, contact) -> int:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    url = reverse("channels:contact_detail", args=[contact.pk])
+    client.get(url)  # warm the caches (session, navigation)
+    with CaptureQueriesContext(connection) as ctx:
+        assert client.get(url).status_code == 200
+    return len(ctx)
+
+
+def test_knowledge_pane_is_in_the_first_response(login, agent, jan):
+    contact = call_start(user=agent, customer=jan)
+    html = login(agent).get(reverse("channels:contact_detail", args=[contact.pk])).content.decode()
+    assert 'data-testid="knowledge-panel"' in html and 'id="kp-q"' in html
+    assert f'hx-get="{reverse("channels:knowledge_panel", args=[contact.pk])}"' not in html  # no self-loading GET
+
+
+def test_workspace_cost_does_not_grow_with_messages_or_history(login, agent, jan):
+    from channels.constants import ContactStatus
+
+    from .factories import ContactFactory, MessageFactory
+
+    client = login(agent)
+    small = ContactFactory(channel=Channel.EMAIL, customer=jan, claimed=True, assigned_to=agent)
+    MessageFactory(contact=small)
+    baseline = _queries(client, small)
+
+    big = ContactFactory(channel=Channel.EMAIL, customer=jan, claimed=True, assigned_to=agent)
+    for _ in range(20):
+        MessageFactory(contact=big)
+    Contact.objects.bulk_create(
+        [Contact(channel=Channel.PHONE, customer=jan, subject=f"Vraag {i}", status=ContactStatus.CLOSED, outcome="resolved", started_at=small.started_at) for i in range(400)]
+    )
+    assert _queries(client, big) == baseline
