@@ -35,6 +35,20 @@ def test_seed_makes_one_callback_per_callback_contact_and_is_idempotent(core_dat
     assert CallbackRequest.objects.count() == total
 
 
+def test_seed_leaves_no_contact_closed_as_a_callback_without_its_callback(core_data, make_contact, django_assert_num_queries):
+    """The invariant holds after seeding, also for a callback contact older than the demo's 90
+    days (the inbox demo inserts contacts directly)."""
+    from channels.models import Contact
+
+    belastingen = Department.objects.get(code="belastingen")
+    for days in (2, 120, 400):
+        moment = timezone.now() - timedelta(days=days)
+        make_contact(status=ContactStatus.CLOSED, outcome=Outcome.CALLBACK, topic_department=belastingen, started_at=moment, ended_at=moment)
+    demo.seed(lambda msg: None)
+    with django_assert_num_queries(1):
+        assert not Contact.objects.filter(status=ContactStatus.CLOSED, outcome=Outcome.CALLBACK, callbacks__isnull=True).exists()
+
+
 def test_seed_without_callback_contacts_fills_90_days_with_realistic_callbacks(core_data):
     demo.seed(lambda msg: None)
     qs = CallbackRequest.objects.all()
