@@ -357,7 +357,8 @@ def contact_identify_view(request, pk):
     contact = access_contact(request.user, pk, kcc_only=True)
     form = CustomerSearchForm(request.POST)
     identification = None
-    q = ""
+    q = error = ""
+    linked = False
     if form.is_valid() and form.cleaned_data["q"]:
         q = form.cleaned_data["q"]
         identification = selectors.caller_identify(user=request.user, query=q)
@@ -368,12 +369,44 @@ def contact_identify_view(request, pk):
                     caller_phone=q if identification.reason == "phone" else "",
                 )
             except DomainError as exc:
-                messages.error(request, exc.message)
-    contact = access_contact(request.user, contact.pk)
-    response = _render_contact(request, contact, identification=identification, identify_q=q)
+                error = exc.message
+            else:
+                linked = True
     if is_fragment(request):
-        response.template_name = "channels/contact_detail.html#caller"
-    return response
+        return _caller_search_response(request, contact, identification=identification, linked=linked, error=error)
+    if error:
+        messages.error(request, error)
+    contact = access_contact(request.user, contact.pk)
+    return _render_contact(request, contact, identification=identification, identify_q=q)
+
+
+def _caller_search_response(request, contact: Contact, *, identification, linked: bool, error: str):
+    """The caller search's htmx answer, light: the results list and the announcement; only when
+    the search linked a caller also the identified caller, the history and the caller's panels
+    (out of band). The search box is not in it, so what the agent types meanwhile is kept."""
+    user = request.user
+    candidates = list(identification.candidates) if identification is not None and identification.confident is None else []
+    _log_customers(request, candidates, purpose=Purpose.IDENTIFY, context=f"klantcontact {contact.pk}")
+    context = {
+        "contact": contact,
+        "identification": identification,
+        "candidates": candidates,
+        "identify_error": error,
+        "linked": linked,
+        "works_here": contact.status != ContactStatus.CLOSED
+        and (contact.assigned_to_id in (None, user.pk) or has_role(user, Role.TEAMLEAD)),
+    }
+    if candidates:
+        context["addresses"] = contact_addresses(contact)
+    if linked:
+        _log_customers(request, [contact.customer], action=LogAction.VIEW, context=f"klantcontact {contact.pk}")
+        context |= {
+            "history": selectors.customer_contact_list(user=user, customer=contact.customer, exclude=contact, limit=5),
+            "panels": _panels(request, contact),
+            "is_phone": contact.channel == Channel.PHONE,
+            "caller_display": format_phone(contact.caller_address) if contact.caller_address else "",
+        }
+    return render_htmx(request, "channels/desk/_caller_search.html", context)
 
 
 @require_POST

@@ -1,0 +1,75 @@
+"""The desk's light htmx answers (docs/desk.md, bench/desk.py): the caller search answers only
+its results (the search box is never swapped, so keystrokes typed meanwhile are kept)."""
+
+import pytest
+from django.urls import reverse
+
+from channels.desk import call_start
+from kcc.core.services import customer_create
+
+pytestmark = pytest.mark.django_db
+
+# The caller search's htmx answer: the results list and the announcement, no workspace.
+CALLER_SEARCH_QUERIES = 8
+# ... and when it links the one confident hit: plus the identified caller, history and panels.
+CALLER_LINKED_QUERIES = 17
+
+
+@pytest.fixture
+def jan(agent):
+    return customer_create(user=agent, first_name="Jan", last_name="Jansen", postcode="1011AB", house_number=12, phone="06-12345678", email="jan@example.nl")
+
+
+def identify(client, contact, q):
+    return client.post(reverse("channels:contact_identify", args=[contact.pk]), {"q": q}, HTTP_HX_REQUEST="true")
+
+
+def test_caller_search_answers_the_results_not_the_search_box(login, agent, jan, django_assert_num_queries):
+    customer_create(user=agent, first_name="Piet", last_name="Jansen", postcode="1012CD", house_number=3)
+    contact = call_start(user=agent)
+    client = login(agent)
+    identify(client, contact, "warm")  # session, navigation caches
+    with django_assert_num_queries(CALLER_SEARCH_QUERIES):
+        response = identify(client, contact, "jansen")
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert 'data-testid="caller-candidates"' in html and "Piet Jansen" in html
+    assert 'id="id_caller_q"' not in html  # the box the agent types in is not replaced
+    assert 'id="desk"' not in html and "kcc-desk__right" not in html  # not the workspace
+    assert 'id="caller-announcement" hx-swap-oob="innerHTML"' in html and "2 klanten gevonden" in html
+    assert 'id="desk-customer"' not in html  # nothing linked: the history stays as it is
+
+
+def test_caller_search_that_links_refreshes_the_caller_and_history_out_of_band(login, agent, jan, django_assert_num_queries):
+    earlier = call_start(user=agent, customer=jan)
+    earlier.subject = "Paspoort verlengen"
+    earlier.save(update_fields=["subject"])
+    contact = call_start(user=agent)
+    client = login(agent)
+    identify(client, contact, "warm")
+    with django_assert_num_queries(CALLER_LINKED_QUERIES):
+        response = identify(client, contact, "06-12345678")
+    html = response.content.decode()
+    assert "Beller herkend: Jan Jansen" in html
+    assert '<div id="caller-found" hx-swap-oob="innerHTML">' in html and 'data-testid="contact-customer"' in html
+    assert '<div id="desk-customer" hx-swap-oob="innerHTML">' in html and "Paspoort verlengen" in html
+    assert 'id="id_caller_q"' not in html and 'id="desk"' not in html
+    contact.refresh_from_db()
+    assert contact.customer == jan
+
+
+def test_caller_search_without_htmx_still_renders_the_page(login, agent, jan):
+    contact = call_start(user=agent)
+    response = login(agent).post(reverse("channels:contact_identify", args=[contact.pk]), {"q": "1011 AB 12"})
+    html = response.content.decode()
+    assert response.status_code == 200 and 'id="id_caller_q"' in html and "Beller herkend: Jan Jansen" in html
+
+
+def test_caller_search_debounces_150ms_and_targets_only_the_results(login, agent):
+    contact = call_start(user=agent)
+    html = login(agent).get(reverse("channels:contact_detail", args=[contact.pk])).content.decode()
+    assert 'hx-target="#caller-results"' in html and "delay:150ms from:#id_caller_q" in html
+    # the box is outside every region the search swaps
+    results_at, box_at = html.index('id="caller-results"'), html.index('id="id_caller_q"')
+    found_end = html.index("</div>", html.index('id="caller-found"'))
+    assert found_end < box_at < results_at
