@@ -85,6 +85,9 @@ def later_contact_exists(day_ref: str = "k_day") -> Exists:
     `day_ref` names the outer query's annotation holding the contact's local day. Anonymous
     contacts (no customer) and contacts without a topic department never match: NULL = NULL is
     not true in SQL, so they count as their agent reported them.
+
+    The drill-down of repeats uses this form; the jobs compute the same in one pass with window
+    functions (services.REPEAT_SQL), held equal to this by the job tests.
     """
     later = (
         Contact.objects.filter(
