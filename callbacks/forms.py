@@ -131,7 +131,14 @@ class CallbackForm(UtrechtFormMixin, _ColleagueForm):
         super().setup_fields()
 
     def clean_phone(self):
-        return normalize_phone(self.cleaned_data["phone"])
+        raw = (self.cleaned_data.get("phone") or "").strip()
+        if not raw and self.contact is not None and self.contact.customer_id:
+            from .selectors import customer_default_phone
+
+            raw = customer_default_phone(self.contact.customer)
+        if not raw:
+            raise forms.ValidationError(self.fields["phone"].error_messages["required"], code="required")
+        return normalize_phone(raw)
 
     def clean(self):
         return self._clean_colleague(super().clean())
@@ -176,6 +183,9 @@ class CloseWithCallbackForm(UtrechtFormMixin, _ColleagueForm):
     def setup_fields(self):
         if self.contact is not None and self.contact.customer_id:
             del self.fields["caller_name"]
+            # A caller identified after the form was shown (the desk's caller search) leaves the
+            # number empty: the customer's default phone is used then (clean_phone).
+            self.fields["phone"].required = False
         else:
             self.fields["caller_name"].required = True
         super().setup_fields()
@@ -183,7 +193,14 @@ class CloseWithCallbackForm(UtrechtFormMixin, _ColleagueForm):
         self.fields["target_department"].widget.attrs["data-deadline-source"] = ""
 
     def clean_phone(self):
-        return normalize_phone(self.cleaned_data["phone"])
+        raw = (self.cleaned_data.get("phone") or "").strip()
+        if not raw and self.contact is not None and self.contact.customer_id:
+            from .selectors import customer_default_phone
+
+            raw = customer_default_phone(self.contact.customer)
+        if not raw:
+            raise forms.ValidationError(self.fields["phone"].error_messages["required"], code="required")
+        return normalize_phone(raw)
 
     def clean(self):
         return self._clean_colleague(super().clean())

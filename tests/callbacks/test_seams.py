@@ -36,3 +36,40 @@ def test_close_initial_uses_the_default_phone_selector(agent, monkeypatch):
     # The number the call came from still comes first.
     contact.caller_address = "+31201234567"
     assert services.callback_close_initial(contact)["phone"] != "the selector's answer"
+
+
+def test_callback_close_uses_the_callers_phone_when_identified_after_the_form_was_shown(login, agent, belastingen):
+    """Found walking the desk: a "Nieuw gesprek" caller identified by postcode after the close
+    form was rendered left "Terugbelnummer" empty (422). The customer's default phone is used."""
+    from django.urls import reverse
+
+    from callbacks.models import CallbackRequest
+    from channels.constants import Outcome
+    from channels.desk import call_start
+
+    jan = customer_create(user=agent, first_name="Jan", last_name="Jansen", postcode="1011AB", house_number=12, phone="06-12345678")
+    contact = call_start(user=agent)
+    Contact.objects.filter(pk=contact.pk).update(customer=jan)
+    response = login(agent).post(reverse("channels:contact_close", args=[contact.pk]), {
+        "outcome": Outcome.CALLBACK, "question": "Paspoort", "topic_department": belastingen.pk,
+        "callback-target_department": belastingen.pk, "callback-phone": "", "callback-time_window": "morning", "callback-priority": "normal",
+    })
+    assert response.status_code == 302
+    assert CallbackRequest.objects.get(source_contact=contact).phone == "+31612345678"
+
+
+def test_callback_close_without_any_number_still_asks_for_one(login, agent, belastingen):
+    from django.urls import reverse
+
+    from callbacks.models import CallbackRequest
+    from channels.constants import Outcome
+    from channels.desk import call_start
+
+    jan = customer_create(user=agent, first_name="Piet", last_name="Zonder", postcode="1011AB", house_number=14)
+    contact = call_start(user=agent)
+    Contact.objects.filter(pk=contact.pk).update(customer=jan)
+    response = login(agent).post(reverse("channels:contact_close", args=[contact.pk]), {
+        "outcome": Outcome.CALLBACK, "question": "Paspoort", "topic_department": belastingen.pk,
+        "callback-target_department": belastingen.pk, "callback-phone": "", "callback-time_window": "morning", "callback-priority": "normal",
+    })
+    assert response.status_code == 422 and not CallbackRequest.objects.exists()
