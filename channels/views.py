@@ -525,13 +525,16 @@ def contact_close_view(request, pk):
         except DomainError as exc:
             if exc.code == "closed":
                 messages.warning(request, _("This contact was already closed; nothing was changed."))
-                return redirect("channels:contact_detail", pk=contact.pk)
+                return _workspace(request, contact.pk) if is_fragment(request) else redirect("channels:contact_detail", pk=contact.pk)
             form.add_domain_error(exc)
         else:
             messages.success(
                 request, _("Contact #%(pk)d closed: %(outcome)s.") % {"pk": contact.pk, "outcome": contact.get_outcome_display()}
             )
             # The closed workspace offers "Volgende": the next contact of the same inbox filter.
+            # With htmx the closed workspace replaces the open one (no second page load).
+            if is_fragment(request):
+                return _workspace(request, contact.pk)
             return redirect("channels:contact_detail", pk=contact.pk)
     contact.refresh_from_db()
     return _render_contact(request, contact, close_form=form, status=422)

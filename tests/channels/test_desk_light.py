@@ -73,3 +73,81 @@ def test_caller_search_debounces_150ms_and_targets_only_the_results(login, agent
     results_at, box_at = html.index('id="caller-results"'), html.index('id="id_caller_q"')
     found_end = html.index("</div>", html.index('id="caller-found"'))
     assert found_end < box_at < results_at
+
+
+# --- closing through htmx: the closed workspace replaces the open one (no second page load) ---
+
+
+def _open_call(agent, **fields):
+    from django.utils import timezone
+
+    from channels.constants import Channel, ContactStatus
+    from channels.models import Contact
+
+    return Contact.objects.create(channel=Channel.PHONE, status=ContactStatus.OPEN, started_at=timezone.now(), subject="Aanslag",
+                                  question="Waarom is de aanslag hoger?", assigned_to=agent, claimed_at=timezone.now(), **fields)
+
+
+def _callback_post(department):
+    from channels.constants import Outcome
+
+    return {
+        "outcome": Outcome.CALLBACK, "question": "Uitleg over de aanslag", "topic_department": department.pk,
+        "callback-target_department": department.pk, "callback-phone": "06-12345678", "callback-time_window": "morning",
+        "callback-priority": "normal", "callback-caller_name": "Beller",
+    }
+
+
+def test_htmx_close_with_a_callback_answers_the_closed_workspace_and_pushes_its_url(login, agent, belastingen):
+    from callbacks.models import CallbackRequest
+    from channels.constants import ContactStatus, Outcome
+
+    contact = _open_call(agent)
+    response = login(agent).post(reverse("channels:contact_close", args=[contact.pk]), _callback_post(belastingen), HTTP_HX_REQUEST="true")
+    assert response.status_code == 200
+    assert response["HX-Push-Url"] == reverse("channels:contact_detail", args=[contact.pk])
+    html = response.content.decode()
+    assert "<html" not in html and 'class="kcc-desk__bar"' in html  # the desk only, no page around it
+    assert f"Klantcontact #{contact.pk} afgesloten" in html  # the message is in the fragment
+    next_link = html[html.rindex("<a", 0, html.index('data-testid="next-contact"')):html.index('data-testid="next-contact"')]
+    assert "data-autofocus" in next_link  # focus goes to "Volgende"
+    assert 'id="desk-title" tabindex="-1" data-autofocus' not in html  # ... not to the heading
+    contact.refresh_from_db()
+    assert (contact.status, contact.outcome) == (ContactStatus.CLOSED, Outcome.CALLBACK)
+    assert CallbackRequest.objects.filter(source_contact=contact).count() == 1
+
+
+def test_htmx_close_with_errors_answers_422_with_the_summary_and_keeps_the_input(login, agent, belastingen):
+    from channels.constants import ContactStatus, Outcome
+
+    contact = _open_call(agent)
+    response = login(agent).post(
+        reverse("channels:contact_close", args=[contact.pk]),
+        {"outcome": Outcome.CALLBACK, "question": "Mijn eigen woorden", "notes": "Notitie blijft", "topic_department": belastingen.pk},
+        HTTP_HX_REQUEST="true",
+    )
+    assert response.status_code == 422
+    html = response.content.decode()
+    assert "<html" not in html and 'id="form-errors"' in html and "Afdeling die terugbelt" in html
+    assert "Mijn eigen woorden" in html and "Notitie blijft" in html
+    assert 'hx-post="' + reverse("channels:contact_close", args=[contact.pk]) + '"' in html  # the form still closes through htmx
+    contact.refresh_from_db()
+    assert contact.status == ContactStatus.OPEN
+
+
+def test_htmx_close_posted_twice_answers_the_closed_workspace_once_more(login, agent, belastingen):
+    from callbacks.models import CallbackRequest
+
+    contact = _open_call(agent)
+    client = login(agent)
+    url = reverse("channels:contact_close", args=[contact.pk])
+    client.post(url, _callback_post(belastingen), HTTP_HX_REQUEST="true")
+    second = client.post(url, _callback_post(belastingen), HTTP_HX_REQUEST="true")
+    assert second.status_code == 200 and "Dit contact was al afgesloten" in second.content.decode()
+    assert CallbackRequest.objects.filter(source_contact=contact).count() == 1
+
+
+def test_close_without_htmx_still_redirects(login, agent, belastingen):
+    contact = _open_call(agent)
+    response = login(agent).post(reverse("channels:contact_close", args=[contact.pk]), _callback_post(belastingen))
+    assert response.status_code == 302 and response["Location"] == reverse("channels:contact_detail", args=[contact.pk])

@@ -54,6 +54,8 @@ def test_screen_pop_to_workspace_identify_caller_and_close(page, live_server, lo
     page.wait_for_url(re.compile(r"/inbox/telefoon/\?call=call-77$"))
     assert focused(page, "data-testid") == "start-call"
     axe(page, context="take the call")
+    loads = []  # full page loads (main-frame documents) from taking the call to closing it: exactly one (bench T1)
+    page.on("domcontentloaded", lambda p: loads.append(p.url))
     page.keyboard.press("Enter")
     page.wait_for_url(re.compile(rf"/inbox/contact/{call.pk}/$"))
     assert focused(page) == "id_caller_q"  # an unknown caller: the search has the focus
@@ -82,6 +84,8 @@ def test_screen_pop_to_workspace_identify_caller_and_close(page, live_server, lo
     assert call.customer == jan and call.topic_department == burgerzaken and call.assigned_to == agent
     assert call.question == "Wanneer moet ik mijn paspoort verlengen?"
     expect(page.get_by_test_id("next-contact")).to_be_visible()
+    expect(page.get_by_test_id("next-contact")).to_be_focused()  # closed through htmx: focus on "Volgende"
+    assert loads == [f"{live_server.url}/inbox/contact/{call.pk}/"], loads  # identify, close: no page load
     axe(page, context="desk: closed, Volgende offered")
     shot(page, "phone-closed")
 
