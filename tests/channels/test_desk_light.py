@@ -151,3 +151,25 @@ def test_close_without_htmx_still_redirects(login, agent, belastingen):
     contact = _open_call(agent)
     response = login(agent).post(reverse("channels:contact_close", args=[contact.pk]), _callback_post(belastingen))
     assert response.status_code == 302 and response["Location"] == reverse("channels:contact_detail", args=[contact.pk])
+
+
+# --- "Nog een vraag" ---------------------------------------------------------------------------
+
+# Baseline, not yet light: the answer is still the whole desk of the new question (docs/desk.md).
+SIBLING_QUERIES = 28
+
+
+def test_another_question_answers_the_new_questions_desk_with_a_pinned_cost(login, agent, jan, django_assert_num_queries):
+    from channels.models import Contact
+
+    first = call_start(user=agent, customer=jan)
+    client = login(agent)
+    url = reverse("channels:contact_sibling", args=[first.pk])
+    client.get(reverse("channels:contact_detail", args=[first.pk]))  # session, navigation caches
+    with django_assert_num_queries(SIBLING_QUERIES):
+        response = client.post(url, HTTP_HX_REQUEST="true")
+    second = Contact.objects.exclude(pk=first.pk).get()
+    assert response.status_code == 200 and response["HX-Push-Url"] == reverse("channels:contact_detail", args=[second.pk])
+    html = response.content.decode()
+    assert "<html" not in html and f"Contact #{second.pk}" in html.replace("Klantcontact", "Contact")
+    assert second.conversation_key == first.conversation_key and second.customer == jan
