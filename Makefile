@@ -56,13 +56,12 @@ test-e2e: install system-deps services-check
 lint: install
 	$(VENV)/bin/ruff check .
 
-# Extract msgids, fill Dutch from locale/nl/translations/*.json, compile the .mo.
 # The .po file is the source of truth: extract new msgids into it, translate them there
 # (no "fuzzy" left), then compile. tests/test_translations.py fails on anything untranslated.
 MAKEMESSAGES_IGNORES := --ignore=.venv --ignore=var --ignore=static --ignore=tests --ignore=bench --ignore=node_modules --ignore=docs
 messages: install
 	$(PY) manage.py makemessages -l nl --no-obsolete --no-location $(MAKEMESSAGES_IGNORES)
-	$(PY) manage.py compilemessages -l nl
+	$(PY) manage.py compilemessages -l nl --ignore=.venv --ignore=var --ignore=node_modules
 
 # Regenerate both locks from pyproject.toml (add --upgrade-package NAME to move one package).
 # The dev lock is constrained by the runtime lock, so the two never disagree on a version.

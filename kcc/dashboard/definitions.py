@@ -96,6 +96,7 @@ METRIC_DEFINITIONS: dict[str, MetricDefinition] = {
         ),
         MetricDefinition(
             "handle_p90", 1, _("Handle time (90th percentile)"),
+            # xgettext:no-python-format
             _("90% of the contacts in the base were handled within this time (end minus answer); "
               "estimated from the same histogram as the median."),
             kind="duration", higher_is_better=False,
@@ -110,6 +111,7 @@ METRIC_DEFINITIONS: dict[str, MetricDefinition] = {
         ),
         MetricDefinition(
             "acw_p90", 2, _("After-call work (90th percentile)"),
+            # xgettext:no-python-format
             _("90% of the closed inbound contacts with a recorded end of the conversation were closed within this "
               "time after it; estimated from the same histogram as the median."),
             kind="duration", higher_is_better=False,
