@@ -282,17 +282,33 @@
 
   // Before a swap, remember where focus was (an id, or the row link's href), so that a refresh
   // that replaces the focused element puts focus back on its successor instead of <body>.
-  var before = null;
+  // Kept per swap target (element and id), so that another swap in between (a background poll
+  // settling while the agent's own request is under way) can't make it forget.
+  var beforeByTarget = new Map();
   document.addEventListener("htmx:beforeSwap", function (evt) {
     var active = document.activeElement;
     var target = evt.detail.target;
-    if (!active || active === document.body || !target || !target.contains(active)) { before = null; return; }
-    before = {
+    if (!target) return;
+    if (!active || active === document.body || !target.contains(active)) {
+      beforeByTarget.delete(target);
+      if (target.id) beforeByTarget.delete("#" + target.id);
+      return;
+    }
+    var remembered = {
       id: active.id || "",
       href: active.hasAttribute("data-row-link") ? active.getAttribute("href") : "",
       target: target.id || "",
     };
+    beforeByTarget.set(target, remembered);
+    if (target.id) beforeByTarget.set("#" + target.id, remembered);
   });
+  function takeBefore(target) {
+    if (!target) return null;
+    var remembered = beforeByTarget.get(target) || (target.id ? beforeByTarget.get("#" + target.id) : null) || null;
+    beforeByTarget.delete(target);
+    if (target.id) beforeByTarget.delete("#" + target.id);
+    return remembered;
+  }
 
   function focusAfterSwap(evt) {
     var target = evt.detail.target;
@@ -302,8 +318,7 @@
     announceShortcuts();
     var summary = root.querySelector && root.querySelector("#form-errors");
     var auto = root.matches && root.matches("[data-autofocus]") ? root : root.querySelector("[data-autofocus]");
-    var remembered = before;
-    before = null;
+    var remembered = takeBefore(target);
     // A background refresh (inbox poll, screen-pops) never pulls focus to itself; it only puts
     // focus back when it replaced the focused element.
     var elt = evt.detail.elt;

@@ -194,8 +194,8 @@ def test_focus_lands_on_the_swapped_content_not_on_body(page, live_server, login
     expect(confirmation).to_be_focused()  # data-autofocus in the swapped fragment
     axe(page, context="article after confirming")
 
-    # The home page's list is replaced as a whole (outerHTML) and marks no focus target:
-    # focus goes to the new content instead of being lost to <body>.
+    # The home page's list is replaced as a whole (outerHTML), so the button that had focus is
+    # gone: focus goes to the confirmation in the new content instead of being lost to <body>.
     other = article_create(user=editor, owner_department=burgerzaken, title="Rijbewijs verlengen", body="Bij de balie.")
     article_publish(user=editor, article=other, summary="Eerste versie", mandatory=True)
     page.goto(f"{live_server.url}/")
