@@ -150,6 +150,7 @@ def test_j_k_and_enter_work_the_inbox_and_survive_a_refresh(page, live_server, l
 def test_ctrl_k_palette_jumps_to_a_customer_and_to_an_article(page, live_server, login_page, agent, jan, passport, axe):
     login_page(page, "agent")
     page.goto(f"{live_server.url}/")
+    page.wait_for_function("() => !!(window.kccPalette && window.htmx)")
     palette = page.get_by_role("dialog", name="Ga naar")
     page.keyboard.press("Control+k")
     expect(palette).to_be_visible()
@@ -199,8 +200,10 @@ def test_focus_lands_on_the_swapped_content_not_on_body(page, live_server, login
     other = article_create(user=editor, owner_department=burgerzaken, title="Rijbewijs verlengen", body="Bij de balie.")
     article_publish(user=editor, article=other, summary="Eerste versie", mandatory=True)
     page.goto(f"{live_server.url}/")
+    page.wait_for_function("() => !!window.htmx")
     page.get_by_role("button", name=re.compile("Gelezen en begrepen")).first.focus()
     page.keyboard.press("Enter")
     expect(page.locator("#kb-mandatory-home")).to_contain_text("Bevestigd")
+    # Focus moves on htmx's afterSettle, a moment after the new content is in the page.
+    page.wait_for_function("() => document.getElementById('kb-mandatory-home').contains(document.activeElement)", timeout=5000)
     assert active(page)["tag"] != "BODY"
-    assert page.evaluate("document.getElementById('kb-mandatory-home').contains(document.activeElement)")
