@@ -4,7 +4,6 @@ Thin: parse the input (Form / FilterSet), call a selector or service, render. Ev
 fetched through an access helper (404 outside the user's scope, also for forged form fields).
 """
 
-import hashlib
 import logging
 
 from django.conf import settings
@@ -15,8 +14,7 @@ from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.cache import patch_vary_headers
-from django.utils.http import url_has_allowed_host_and_scheme, urlencode
+from django.utils.http import urlencode
 from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -26,7 +24,16 @@ from kcc.core.constants import LogAction, Purpose, Role
 from kcc.core.exceptions import DomainError
 from kcc.core.files import sanitize_filename
 from kcc.core.forms import CustomerForm, CustomerSearchForm
-from kcc.core.htmx import is_fragment, render_htmx
+from kcc.core.htmx import (
+    add_domain_error,
+    etag_matches,
+    fragment_template,
+    is_fragment,
+    make_etag,
+    render_htmx,
+    safe_next,
+    vary_on_htmx,
+)
 from kcc.core.middleware import BACKGROUND_HEADER
 from kcc.core.normalize import format_phone
 from kcc.core.selectors import customer_list
@@ -78,26 +85,6 @@ READERS = (Role.AGENT, Role.TEAMLEAD, Role.BACKOFFICE, Role.MANAGER)
 INBOX_TEMPLATE_VERSION = "1"
 
 
-def _fragment(request, template: str, part: str) -> str:
-    return f"{template}#{part}" if request.htmx and not request.htmx.boosted else template
-
-
-def _vary(response):
-    patch_vary_headers(response, ["HX-Request"])
-    return response
-
-
-def _add_domain_error(form, exc: DomainError) -> None:
-    form.add_error(exc.field if exc.field in form.fields else None, exc.message)
-
-
-def _safe_next(request, default: str) -> str:
-    target = request.POST.get("next") or request.GET.get("next") or ""
-    if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
-        return target
-    return default
-
-
 def _log_customers(request, customers, *, action=LogAction.SEARCH, purpose=Purpose.ANSWER_QUESTION, context=""):
     unique = list({c.pk: c for c in customers if c is not None}.values())
     if unique:
@@ -114,13 +101,7 @@ def _inbox_etag(request, state: selectors.InboxState) -> str:
     params.append(("q", request.session.get(INBOX_Q_SESSION_KEY, "")))
     minute = int(timezone.now().timestamp() // 60)
     last = state.last_change.isoformat() if state.last_change else "-"
-    raw = f"{INBOX_TEMPLATE_VERSION}|{request.user.pk}|{get_language()}|{params}|{state.total}|{last}|{minute}"
-    return '"' + hashlib.sha256(raw.encode()).hexdigest()[:32] + '"'
-
-
-def _etag_matches(request, etag: str) -> bool:
-    header = request.headers.get("If-None-Match", "")
-    return bool(header) and (header.strip() == "*" or etag in [t.strip().removeprefix("W/") for t in header.split(",")])
+    return make_etag(INBOX_TEMPLATE_VERSION, request.user.pk, get_language(), params, state.total, last, minute)
 
 
 # The inbox's free-text filter lives in the session, never in the URL: a resident's name typed
@@ -163,11 +144,11 @@ def inbox(request):
     filterset = selectors.inbox_filterset(request=request, data=data)
     state = selectors.inbox_state(filterset)
     etag = _inbox_etag(request, state)
-    if _etag_matches(request, etag):
+    if etag_matches(request, etag):
         response = HttpResponseNotModified()
         response["ETag"] = etag
         response["Cache-Control"] = "private, no-store"
-        return _vary(response)
+        return vary_on_htmx(response)
     contacts, next_cursor = selectors.inbox_page(filterset, cursor=request.GET.get("after"))
     _log_customers(request, [c.customer for c in contacts], context="werkvoorraad")
     is_teamlead = has_role(request.user, Role.TEAMLEAD)
@@ -197,10 +178,10 @@ def inbox(request):
         "search_q": request.session.get(INBOX_Q_SESSION_KEY, ""),
         "filter_query": base_query.urlencode(),
     }
-    response = TemplateResponse(request, _fragment(request, "channels/inbox.html", "results"), context)
+    response = TemplateResponse(request, fragment_template(request, "channels/inbox.html", "results"), context)
     response["ETag"] = etag
     response["Cache-Control"] = "private, no-store"
-    return _vary(response)
+    return vary_on_htmx(response)
 
 
 @require_POST
@@ -213,7 +194,7 @@ def contact_claim_view(request, pk):
         if request.htmx:
             return TemplateResponse(request, "channels/contact_detail.html#claim_conflict", {"message": exc.message}, status=409)
         messages.error(request, exc.message)
-        return redirect(_safe_next(request, reverse("channels:inbox")))
+        return redirect(safe_next(request, reverse("channels:inbox")))
     target = reverse("channels:contact_detail", args=[contact.pk])
     if request.htmx:
         response = HttpResponse(status=204)
@@ -226,7 +207,7 @@ def contact_claim_view(request, pk):
 @role_required(Role.TEAMLEAD)
 def contact_assign_view(request):
     form = AssignForm(request.POST)
-    back = _safe_next(request, reverse("channels:inbox"))
+    back = safe_next(request, reverse("channels:inbox"))
     if not form.is_valid():
         for errors in form.errors.values():
             for error in errors:
@@ -492,7 +473,7 @@ def contact_reply_view(request, pk):
         try:
             message = contact_reply(user=request.user, contact=contact, text=form.cleaned_data["text"])
         except DomainError as exc:
-            _add_domain_error(form, exc)
+            add_domain_error(form, exc)
         else:
             if message.channel == Channel.EMAIL:
                 messages.success(request, _("Your e-mail reply has been sent to %(address)s.") % {"address": message.recipients})
@@ -772,7 +753,7 @@ def transfers_received(request):
         "first_url": f"?{query.urlencode()}",
         "is_first_page": not request.GET.get("after"),
     }
-    return _vary(TemplateResponse(request, _fragment(request, "channels/transfers_received.html", "results"), context))
+    return vary_on_htmx(TemplateResponse(request, fragment_template(request, "channels/transfers_received.html", "results"), context))
 
 
 @require_http_methods(["GET", "POST"])
@@ -789,7 +770,7 @@ def transfer_not_for_us(request, pk):
                 user=request.user, transfer=transfer, correct_department=form.cleaned_data["correct_department"], note=form.cleaned_data["note"]
             )
         except DomainError as exc:
-            _add_domain_error(form, exc)
+            add_domain_error(form, exc)
         else:
             messages.success(
                 request,
@@ -830,7 +811,7 @@ def customer_merge_view(request):
             try:
                 survivor = customer_merge(user=request.user, source=source, target=target)
             except DomainError as exc:
-                _add_domain_error(form, exc)
+                add_domain_error(form, exc)
             else:
                 messages.success(
                     request, _("%(source)s has been merged into %(target)s.") % {"source": source.full_name, "target": survivor.full_name}
