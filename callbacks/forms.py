@@ -131,14 +131,7 @@ class CallbackForm(UtrechtFormMixin, _ColleagueForm):
         super().setup_fields()
 
     def clean_phone(self):
-        raw = (self.cleaned_data.get("phone") or "").strip()
-        if not raw and self.contact is not None and self.contact.customer_id:
-            from .selectors import customer_default_phone
-
-            raw = customer_default_phone(self.contact.customer)
-        if not raw:
-            raise forms.ValidationError(self.fields["phone"].error_messages["required"], code="required")
-        return normalize_phone(raw)
+        return normalize_phone(self.cleaned_data["phone"])
 
     def clean(self):
         return self._clean_colleague(super().clean())
