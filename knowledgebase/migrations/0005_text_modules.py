@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('core', '0009_text_modules'),
+        ('core', '0008_outboundemail_copy'),
         ('knowledgebase', '0004_head_vector'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
