@@ -20,6 +20,21 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 PASSWORD = "Welkom-bij-het-KCC-2026"
 
 
+@pytest.fixture(params=["gemeente", "woningcorporatie"])
+def organisation_kind(request, settings):
+    """Runs the test under both organisation profiles (KCC_ORGANISATION_KIND, through
+    override_settings); the value is the profile. See kcc/core/terminology.py."""
+    settings.KCC_ORGANISATION_KIND = request.param
+    return request.param
+
+
+@pytest.fixture
+def corporation_profile(settings):
+    """The housing-corporation profile (KCC_ORGANISATION_KIND=woningcorporatie)."""
+    settings.KCC_ORGANISATION_KIND = "woningcorporatie"
+    return "woningcorporatie"
+
+
 @pytest.fixture
 def kcc_department(db):
     return DepartmentFactory(code="kcc", name="KCC", is_kcc=True, callback_norm_days=1)

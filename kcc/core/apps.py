@@ -9,8 +9,10 @@ class CoreConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from . import navigation, themes  # noqa: F401  registers navigation items and checks
+        from . import navigation, terminology, themes  # noqa: F401  registers navigation items and checks
         from .roles import role_groups_ensure
+
+        terminology.install()  # the organisation profile's words in every translated message
 
         # Set-up, not workflow: role groups need the permissions that migrate creates.
         post_migrate.connect(role_groups_ensure, dispatch_uid="kcc_role_groups_ensure")

@@ -1,6 +1,6 @@
 from django.conf import settings
 
-from . import navigation
+from . import navigation, terminology
 from .access import primary_role, roles_of
 from .constants import Role
 from .themes import theme
@@ -26,3 +26,12 @@ def kcc(request):
             }
         )
     return ctx
+
+
+def terminology_context(request):
+    """The organisation profile (KCC_ORGANISATION_KIND) and its words: ``{{ terms.resident }}``."""
+    return {
+        "kcc_organisation_kind": terminology.kind(),
+        "kcc_is_corporation": terminology.is_corporation(),
+        "terms": terminology.Terms(),
+    }

@@ -79,6 +79,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "kcc.core.context_processors.kcc",
+                "kcc.core.context_processors.terminology_context",
             ],
         },
     }
@@ -301,7 +302,14 @@ LOGGING = {
 
 # ------------------------------------------------------------------------------- Application --
 
-KCC_ORGANISATION_NAME = env("KCC_ORGANISATION_NAME", default="Gemeente Voorbeeldstad")
+# Organisation profile: "gemeente" (municipality) or "woningcorporatie" (housing corporation).
+# It sets the vocabulary (kcc/core/terminology.py), the demo organisation and which panels show
+# (BRP and cases only for a municipality); a system check refuses other values.
+KCC_ORGANISATION_KIND = env("KCC_ORGANISATION_KIND", default="gemeente")
+KCC_ORGANISATION_NAME = env(
+    "KCC_ORGANISATION_NAME",
+    default="Woonstichting Voorbeeldwonen" if KCC_ORGANISATION_KIND == "woningcorporatie" else "Gemeente Voorbeeldstad",
+)
 # NL Design System theme: "voorbeeld" (vendored) or a name under static/themes/.
 KCC_THEME = env("KCC_THEME", default="voorbeeld")
 # Links in e-mails point here.
