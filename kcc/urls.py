@@ -14,6 +14,7 @@ urlpatterns = [
     path("signalen/", include("signals.urls")),
     path("dashboard/", include("kcc.dashboard.urls")),
     path("privacy/", include("kcc.privacy.urls")),
+    path("sso/", include("kcc.sso.urls")),
     path("", include("kcc.core.urls")),
 ]
 

@@ -34,6 +34,7 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "django.forms",  # its widget templates, for FORM_RENDERER = TemplatesSetting
     "django_htmx",
     "template_partials",
     "django_filters",
@@ -47,6 +48,7 @@ INSTALLED_APPS = [
     "signals",
     "kcc.dashboard",
     "kcc.privacy",
+    "kcc.sso",
 ]
 MIDDLEWARE = [
     "kcc.core.middleware.RequestIdMiddleware",
@@ -57,6 +59,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "kcc.sso.logout.ProviderLogoutMiddleware",
     "kcc.core.middleware.IdleTimeoutMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "kcc.core.middleware.RoleEnforcementMiddleware",
@@ -68,6 +71,10 @@ MIDDLEWARE = [
 ]
 ROOT_URLCONF = "kcc.urls"
 WSGI_APPLICATION = "kcc.wsgi.application"
+# Widgets render through the project's template engine, so that templates/django/forms/ can
+# override a widget template (the select is written inline there: the desk renders faster).
+FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
+
 TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
@@ -141,6 +148,43 @@ SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_AGE = 12 * 3600
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
+
+# ------------------------------------------------- Single sign-on (OpenID Connect), kcc/sso --
+
+# Password login (make run, break-glass) and sign-in with the organisation's account (OIDC).
+# `check --deploy` warns when both are off (sso.W001). Details: docs/integrations.md.
+KCC_PASSWORD_LOGIN_ENABLED = env.bool("KCC_PASSWORD_LOGIN_ENABLED", default=True)
+KCC_OIDC_ENABLED = env.bool("KCC_OIDC_ENABLED", default=False)
+# The provider: its issuer (the `iss` every ID token must carry) and endpoints, from its
+# /.well-known/openid-configuration. The userinfo endpoint may stay empty (ID token claims only).
+KCC_OIDC_ISSUER = env("KCC_OIDC_ISSUER", default="")
+OIDC_OP_AUTHORIZATION_ENDPOINT = env("KCC_OIDC_AUTHORIZATION_ENDPOINT", default="")
+OIDC_OP_TOKEN_ENDPOINT = env("KCC_OIDC_TOKEN_ENDPOINT", default="")
+OIDC_OP_USER_ENDPOINT = env("KCC_OIDC_USERINFO_ENDPOINT", default="")
+OIDC_OP_JWKS_ENDPOINT = env("KCC_OIDC_JWKS_ENDPOINT", default="")
+# end_session_endpoint: logging out here (or the idle timeout) ends the provider session too.
+KCC_OIDC_LOGOUT_ENDPOINT = env("KCC_OIDC_LOGOUT_ENDPOINT", default="")
+# This application's registration at the provider (the `aud` of its ID tokens).
+OIDC_RP_CLIENT_ID = env("KCC_OIDC_CLIENT_ID", default="")
+OIDC_RP_CLIENT_SECRET = env("KCC_OIDC_CLIENT_SECRET", default="")
+OIDC_RP_SIGN_ALGO = env("KCC_OIDC_SIGN_ALGORITHM", default="RS256")
+OIDC_RP_SCOPES = env("KCC_OIDC_SCOPES", default="openid email profile")
+# Claims: which ones hold group or role names (comma-separated; mapped to roles per department in
+# the admin, "SSO-groepen"), and which one is the username.
+KCC_OIDC_GROUPS_CLAIMS = [c.strip() for c in env("KCC_OIDC_GROUPS_CLAIMS", default="groups").split(",") if c.strip()]
+KCC_OIDC_USERNAME_CLAIM = env("KCC_OIDC_USERNAME_CLAIM", default="preferred_username")
+# Just-in-time provisioning: create an account at the first sign-in (only with a mapped group).
+KCC_OIDC_CREATE_USERS = env.bool("KCC_OIDC_CREATE_USERS", default=False)
+OIDC_TIMEOUT = env.int("KCC_OIDC_TIMEOUT_SECONDS", default=5)
+# Fixed: PKCE, the ID token kept in the session for the logout at the provider, our callback.
+OIDC_USE_PKCE = True
+OIDC_STORE_ID_TOKEN = True
+OIDC_CREATE_USER = KCC_OIDC_CREATE_USERS
+OIDC_AUTHENTICATION_CALLBACK_URL = "sso:callback"
+if not KCC_PASSWORD_LOGIN_ENABLED:
+    AUTHENTICATION_BACKENDS.remove("django.contrib.auth.backends.ModelBackend")
+if KCC_OIDC_ENABLED:
+    AUTHENTICATION_BACKENDS.append("kcc.sso.backends.OidcBackend")
 
 # ------------------------------------------------------------------------ Language, time zone --
 
@@ -249,6 +293,9 @@ CONTENT_SECURITY_POLICY = {
         "object-src": [NONE],
     }
 }
+if KCC_OIDC_ENABLED and KCC_OIDC_LOGOUT_ENDPOINT:
+    # The logout form's redirect goes on to the provider's end_session_endpoint (kcc/sso).
+    CONTENT_SECURITY_POLICY["DIRECTIVES"]["form-action"].append("/".join(KCC_OIDC_LOGOUT_ENDPOINT.split("/")[:3]))
 # Error reports (ADMINS mail, the technical 500 page) hide personal data: besides Django's
 # secrets, every POST field that can hold a BSN, name, address, phone number or message.
 DEFAULT_EXCEPTION_REPORTER_FILTER = "kcc.privacy.reporting.PersonalDataExceptionReporterFilter"
@@ -377,3 +424,33 @@ KCC_RETENTION_CUSTOMER = env("KCC_RETENTION_CUSTOMER", default="P2Y")
 # The nightly job: "approval" makes a destruction list for the privacy officer,
 # "delete" deletes directly.
 KCC_RETENTION_MODE = env("KCC_RETENTION_MODE", default="approval")
+
+# Common Ground (kcc/commonground, docs/integrations.md): the BRP lookup and the resident's cases
+# in the desk. Each integration is off while its URL is empty.
+# Seconds a whole lookup may take (all its requests together) before the panel gives up.
+KCC_COMMONGROUND_TIMEOUT = env.float("KCC_COMMONGROUND_TIMEOUT", default=2.0)
+# BRP API Personen 2.7.0 (Haal Centraal), e.g. https://brp.example.nl/haalcentraal/api/brp
+KCC_BRP_URL = env("KCC_BRP_URL", default="")
+# Authentication: an API key in a header, or a client certificate (PEM paths), as the proxy wants.
+KCC_BRP_API_KEY = env("KCC_BRP_API_KEY", default="")
+KCC_BRP_API_KEY_HEADER = env("KCC_BRP_API_KEY_HEADER", default="X-API-KEY")
+KCC_BRP_CLIENT_CERT = env("KCC_BRP_CLIENT_CERT", default="")
+KCC_BRP_CLIENT_KEY = env("KCC_BRP_CLIENT_KEY", default="")
+# Protocol headers a municipal BRP proxy requires: purpose of use (doelbinding), processing
+# (verwerking) and the user (gebruiker). An empty value or header name leaves the header out.
+KCC_BRP_PURPOSE = env("KCC_BRP_PURPOSE", default="")
+KCC_BRP_PURPOSE_HEADER = env("KCC_BRP_PURPOSE_HEADER", default="x-doelbinding")
+KCC_BRP_PROCESSING = env("KCC_BRP_PROCESSING", default="")
+KCC_BRP_PROCESSING_HEADER = env("KCC_BRP_PROCESSING_HEADER", default="x-verwerking")
+KCC_BRP_USER_HEADER = env("KCC_BRP_USER_HEADER", default="x-gebruiker")
+# Zaken API 1.5.1 and Catalogi API 1.3.1 (ZGW), e.g. https://zaken.example.nl/zaken/api/v1
+KCC_ZAKEN_URL = env("KCC_ZAKEN_URL", default="")
+KCC_CATALOGI_URL = env("KCC_CATALOGI_URL", default="")
+# The ZGW JWT (HS256): client id and secret as registered in the case system's autorisaties.
+KCC_ZGW_CLIENT_ID = env("KCC_ZGW_CLIENT_ID", default="")
+KCC_ZGW_SECRET = env("KCC_ZGW_SECRET", default="")
+# Seconds a case type or status type from the Catalogi API stays in the cache.
+KCC_CATALOGI_CACHE_SECONDS = env.int("KCC_CATALOGI_CACHE_SECONDS", default=3600)
+# Not from the environment: only kcc/settings/dev.py sets it, when the integrations point at the
+# demo services of `make run` (`manage.py run_demo_services`); the panels then say "demo".
+KCC_COMMONGROUND_DEMO = False
