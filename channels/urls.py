@@ -7,5 +7,7 @@ app_name = "channels"
 urlpatterns = [
     path("", include("channels.urls_inbox")),
     path("", include("channels.urls_knowledge")),
+    path("", include("channels.urls_advice")),
     path("", include("channels.urls_ingestion")),
+    path("", include("channels.urls_customers")),
 ]
