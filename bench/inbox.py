@@ -119,7 +119,7 @@ def seed(contacts: int, customers: int, *, reseed: bool) -> None:
             )
             INSERT INTO inbox_contact (
                 channel, direction, customer_id, subject, question, notes, topic_department_id, status, assigned_to_id,
-                claimed_at, started_at, answered_at, ended_at, outcome, conversation_key, case_reference, external_id,
+                claimed_at, started_at, answered_at, ended_at, outcome, conversation_key, case_identification, external_id,
                 caller_address, closed_by_id, created_at, updated_at)
             SELECT ch, 'inbound', cust, (%(subjects)s::text[])[1 + (g %% %(nsub)s)],
                    'Vraag ' || g || ': ' || (%(subjects)s::text[])[1 + (g %% %(nsub)s)] || ', wat moet ik doen?', '',

@@ -103,7 +103,7 @@ def seed(out=print):
         cur.execute(
             """
             INSERT INTO inbox_contact (channel, direction, subject, question, notes, status, started_at, outcome,
-                                       conversation_key, case_reference, external_id, caller_address, created_at, updated_at)
+                                       conversation_key, case_identification, external_id, caller_address, created_at, updated_at)
             SELECT 'email', 'inbound', 'Eerdere vraag ' || g, '', '', 'closed', now() - (g || ' minutes')::interval,
                    'resolved', md5(g::text)::uuid, '', '', '', now(), now()
             FROM generate_series(1, %s) AS g
@@ -274,7 +274,7 @@ def measure_bare_sql(count: int):
                 )
                 cur.execute(
                     "INSERT INTO inbox_contact (channel, direction, subject, question, notes, status, started_at, outcome, conversation_key,"
-                    " case_reference, external_id, caller_address, created_at, updated_at)"
+                    " case_identification, external_id, caller_address, created_at, updated_at)"
                     " VALUES ('email', 'inbound', 'kaal', '', '', 'new', now(), '', %s, '', '', '', now(), now()) RETURNING id",
                     [uuid.uuid4()],
                 )

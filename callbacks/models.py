@@ -77,6 +77,11 @@ class CallbackRequest(models.Model):
         help_text=_("When the resident prefers to be called."),
     )
     note = models.TextField(_("note for the colleague"), blank=True, help_text=_("Internal; never shown to the resident."))
+    case_identification = models.CharField(
+        _("case number"), max_length=64, blank=True,
+        help_text=_("The case (zaak) the callback is about, taken from the contact it came from."),
+    )
+    case_url = models.URLField(_("case URL"), max_length=1000, blank=True, help_text=_("The case's URL in the Zaken API."))
     deadline = models.DateField(
         _("deadline"),
         help_text=_("Last working day to call back: the department's norm in working days from the day it was made."),

@@ -234,6 +234,8 @@ def callback_create(
         phone=phone, question=question, source_contact=source_contact, target_department=target_department,
         assigned_to=assigned_to, priority=priority, time_window=time_window, note=(note or "").strip(),
         deadline=deadline, created_by=user if getattr(user, "pk", None) else None, created_at=now,
+        # The case (zaak) linked to the contact travels with the callback to the back office.
+        case_identification=getattr(source_contact, "case_identification", ""), case_url=getattr(source_contact, "case_url", ""),
     )
     activity = activity_record(
         callback=callback, actor=user, kind=ActivityKind.CREATED, at=now,

@@ -25,12 +25,12 @@ class ReadOnlyAdmin(admin.ModelAdmin):
 class ContactAdmin(ReadOnlyAdmin):
     list_display = ("id", "started_at", "channel", "status", "outcome", "topic_department", "assigned_to")
     list_filter = ("channel", "status", "outcome", "topic_department")
-    search_fields = ("=id", "=external_id", "=case_reference")
+    search_fields = ("=id", "=external_id", "=case_identification")
     date_hierarchy = "started_at"
     list_select_related = ("topic_department", "assigned_to")
     fields = (
         "channel", "direction", "status", "outcome", "topic_department", "assigned_to", "closed_by", "started_at",
-        "claimed_at", "answered_at", "ended_at", "conversation_key", "external_id", "case_reference", "created_at", "updated_at",
+        "claimed_at", "answered_at", "ended_at", "conversation_key", "external_id", "case_identification", "case_url", "created_at", "updated_at",
     )
     readonly_fields = fields
     show_full_result_count = False

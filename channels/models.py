@@ -74,7 +74,17 @@ class Contact(models.Model):
         _("conversation"), default=uuid.uuid4, db_index=True,
         help_text=_("Groups several questions asked in one call or thread."),
     )
-    case_reference = models.CharField(_("case number"), max_length=64, blank=True, help_text=_("Zaaknummer in the case system, if any."))
+    # The case (zaak) in the zaaksysteem this contact is about, linked from the desk's case panel
+    # (kcc.commonground). Until December 2026 this was a free-text "zaaknummer"
+    # (`case_reference`): those values live on as an identification without a URL.
+    case_identification = models.CharField(
+        _("case number"), max_length=64, blank=True,
+        help_text=_("Identification of the case (zaak) in the case system, e.g. ZAAK-2026-00042. Older contacts may hold a free-text number without a link."),
+    )
+    case_url = models.URLField(
+        _("case URL"), max_length=1000, blank=True,
+        help_text=_("The case's URL in the Zaken API, set when the agent linked the case in the desk."),
+    )
     external_id = models.CharField(
         _("external id"), max_length=200, blank=True,
         help_text=_("The telephony call id or social conversation id that created this contact."),

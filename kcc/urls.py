@@ -15,6 +15,7 @@ urlpatterns = [
     path("dashboard/", include("kcc.dashboard.urls")),
     path("privacy/", include("kcc.privacy.urls")),
     path("sso/", include("kcc.sso.urls")),
+    path("commonground/", include("kcc.commonground.urls")),
     path("", include("kcc.core.urls")),
 ]
 

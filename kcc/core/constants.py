@@ -33,6 +33,7 @@ class LogAction(models.TextChoices):
     EXPORT = "export", _("Exported")
     ERASE = "erase", _("Erased")
     MERGE = "merge", _("Merged")
+    EXTERNAL_LOOKUP = "external_lookup", _("Looked up in an external register")
 
 
 class Purpose(models.TextChoices):

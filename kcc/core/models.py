@@ -86,6 +86,10 @@ class Customer(models.Model):
         blank=True,
         help_text=_("Burgerservicenummer, elfproef-validated. Only ever shown masked; revealing it needs a permission and is logged."),
     )
+    bsn_verified_at = models.DateTimeField(
+        _("BSN verified via BRP"), null=True, blank=True,
+        help_text=_("When an agent adopted the BSN (with name, date of birth and address) from the BRP into this record. Empty: not verified."),
+    )
     name_folded = models.CharField(max_length=NAME_FOLDED_MAX_LENGTH, editable=False, db_index=True, help_text=_("Lower-case, accent-free full name for search."))
     merged_into = models.ForeignKey(
         "self", on_delete=models.PROTECT, null=True, blank=True, related_name="merged_from",

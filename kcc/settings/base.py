@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "kcc.dashboard",
     "kcc.privacy",
     "kcc.sso",
+    "kcc.commonground",
 ]
 MIDDLEWARE = [
     "kcc.core.middleware.RequestIdMiddleware",

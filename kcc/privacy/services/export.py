@@ -122,7 +122,8 @@ def _contacts_data(contacts, zf: zipfile.ZipFile) -> list[dict]:
                 "gestart": contact.started_at,
                 "beantwoord": contact.answered_at,
                 "beeindigd": contact.ended_at,
-                "zaaknummer": contact.case_reference,
+                "zaaknummer": contact.case_identification,
+                "zaak_url": contact.case_url,
                 "telefoonnummer": contact.caller_address,
                 "berichten": messages,
                 "doorverbindingen": [
