@@ -48,7 +48,7 @@ class Identity(models.Model):
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="sso_identities", verbose_name=_("user"))
     issuer = models.CharField(_("issuer"), max_length=255)
-    subject = models.CharField(_("subject"), max_length=255, help_text=_("The provider's stable identifier of the account (the sub claim)."))
+    subject = models.CharField(_("subject at the provider"), max_length=255, help_text=_("The provider's stable identifier of the account (the sub claim)."))
     created_at = models.DateTimeField(_("linked at"), auto_now_add=True)
     last_login_at = models.DateTimeField(_("last sign-in"), null=True, blank=True)
 

@@ -35,7 +35,7 @@ class Migration(migrations.Migration):
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('issuer', models.CharField(max_length=255, verbose_name='issuer')),
-                ('subject', models.CharField(help_text="The provider's stable identifier of the account (the sub claim).", max_length=255, verbose_name='subject')),
+                ('subject', models.CharField(help_text="The provider's stable identifier of the account (the sub claim).", max_length=255, verbose_name='subject at the provider')),
                 ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='linked at')),
                 ('last_login_at', models.DateTimeField(blank=True, null=True, verbose_name='last sign-in')),
                 ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='sso_identities', to=settings.AUTH_USER_MODEL, verbose_name='user')),
