@@ -6,4 +6,5 @@ from . import views_advice
 
 urlpatterns = [
     path("contact/<int:pk>/doorverbindadvies/", views_advice.contact_transfer_advice, name="contact_transfer_advice"),
+    path("contact/<int:pk>/antwoord-invoegen/", views_advice.contact_reply_insert, name="contact_reply_insert"),
 ]

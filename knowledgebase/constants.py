@@ -35,3 +35,24 @@ USAGE_WINDOW_DAYS = 90
 REVIEW_INTERVAL_DAYS = 365
 # Longest search input that is taken into account; the rest is ignored, never an error.
 MAX_QUERY_CHARS = 200
+
+
+class TextModuleChannel(models.TextChoices):
+    """The written channels a text module is for. The values equal the inbox's channel values
+    (channels.constants.Channel); the knowledge base does not import the inbox."""
+
+    EMAIL = "email", _("E-mail")
+    WHATSAPP = "whatsapp", _("WhatsApp")
+    FACEBOOK = "facebook", _("Facebook")
+    INSTAGRAM = "instagram", _("Instagram")
+    X = "x", _("X")
+
+
+# The variables a text module may use, and nothing else: rendering replaces exactly these
+# {placeholders} (no template language, so an editor's text cannot run code or read data).
+TEXT_MODULE_VARIABLES = {
+    "inwoner": _("the resident's name (or 'Sir or Madam' when unknown)"),
+    "medewerker": _("the agent's name"),
+    "organisatie": _("the organisation's name (setting KCC_ORGANISATION_NAME)"),
+    "contactnummer": _("the contact's number"),
+}

@@ -9,7 +9,14 @@ from django.utils.translation import gettext_lazy as _
 
 from kcc.core.models import Department
 
-from .constants import ArticleKind, ArticleStatus, Audience, FeedbackKind, FeedbackStatus
+from .constants import (
+    ArticleKind,
+    ArticleStatus,
+    Audience,
+    FeedbackKind,
+    FeedbackStatus,
+    TextModuleChannel,
+)
 
 
 class Tag(models.Model):
@@ -226,3 +233,51 @@ class DepartmentGuide(models.Model):
 
     def __str__(self):
         return str(self.department)
+
+
+class TextModuleQuerySet(models.QuerySet):
+    def active(self):
+        return self.filter(is_active=True)
+
+    def for_reply(self, *, department_id: int | None, channel: str):
+        """Modules for a reply on `channel` about `department_id`'s subject: the department's
+        own and the general ones (no department), for that channel or for every channel."""
+        qs = self.active().filter(Q(channel="") | Q(channel=channel))
+        if department_id is not None:
+            qs = qs.filter(Q(department__isnull=True) | Q(department_id=department_id))
+        return qs
+
+
+class TextModule(models.Model):
+    """Tekstblok: a standard text editors keep per department and channel, which agents insert
+    into an e-mail or social reply. Variables are a fixed set of {placeholders}
+    (constants.TEXT_MODULE_VARIABLES), rendered by plain substitution."""
+
+    title = models.CharField(_("title"), max_length=120, help_text=_("What the agent picks from the list, e.g. 'Afvalpas kwijt: nieuwe aanvragen'."))
+    body = models.TextField(
+        _("text"), max_length=5000,
+        help_text=_("Plain text. Variables: {inwoner}, {medewerker}, {organisatie}, {contactnummer}."),
+    )
+    department = models.ForeignKey(
+        Department, on_delete=models.PROTECT, null=True, blank=True, related_name="text_modules", verbose_name=_("department"),
+        help_text=_("Whose subject it is; empty for a general text offered with every department."),
+    )
+    channel = models.CharField(
+        _("channel"), max_length=20, blank=True, choices=TextModuleChannel.choices,
+        help_text=_("Empty: every written channel."),
+    )
+    is_active = models.BooleanField(_("active"), default=True, help_text=_("Inactive modules are not offered to agents."))
+    updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("last changed by"))
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    objects = TextModuleQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["title", "pk"]
+        verbose_name = _("text module")
+        verbose_name_plural = _("text modules")
+        indexes = [models.Index(fields=["is_active", "department", "channel"], name="kb_textmodule_reply_idx")]
+
+    def __str__(self):
+        return self.title

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import views, views_text_modules
 
 app_name = "knowledgebase"
 
@@ -22,4 +22,7 @@ urlpatterns = [
     path("wie-doet-wat/", views.guide_index, name="guide_index"),
     path("wie-doet-wat/<slug:code>/", views.guide_detail, name="guide_detail"),
     path("wie-doet-wat/<slug:code>/bewerken/", views.guide_edit, name="guide_edit"),
+    path("tekstblokken/", views_text_modules.text_modules, name="text_modules"),
+    path("tekstblokken/nieuw/", views_text_modules.text_module_edit, name="text_module_create"),
+    path("tekstblokken/<int:pk>/", views_text_modules.text_module_edit, name="text_module_edit"),
 ]
