@@ -18,7 +18,7 @@ class CallbacksConfig(AppConfig):
         from kcc.core.access import register_customer_scope
         from kcc.core.constants import Role
         from kcc.core.outbox import register_source
-        from kcc.core.views import register_customer_timeline, register_home_section
+        from kcc.core.views import register_home_section
 
         from . import integrations
         from .access import customer_scope_via_callbacks
@@ -34,7 +34,15 @@ class CallbacksConfig(AppConfig):
         register_source("callbacks", "callbacks.services.outbox_outgoing")
         register_home_section("callbacks/home_section.html", {Role.BACKOFFICE, Role.MANAGER}, integrations.home_context)
         register_home_section("callbacks/home_agent.html", {Role.AGENT, Role.TEAMLEAD}, integrations.agent_home_context)
-        register_customer_timeline("callbacks/timeline_section.html", integrations.timeline_context)
+        # One entry per callback request (with its attempts) in the customer's timeline stream.
+        from kcc.core import timeline
+
+        from .timeline import RANK_CALLBACK, callback_actions, callback_entries
+
+        timeline.register_source(
+            "callback", label=_("Callback requests"), entries=callback_entries, template="callbacks/timeline_entry.html",
+            rank=RANK_CALLBACK, actions=callback_actions,
+        )
 
         # Closure days are core.ClosureDay now: kcc.core.roles grants the admin role their permissions.
 

@@ -1,13 +1,11 @@
-"""What callbacks contribute to other apps' screens (registered in apps.py): the home page,
-the customer timeline and the agent's contact screen."""
+"""What callbacks contribute to other apps' screens (registered in apps.py): the home page
+and the agent's contact screen (the customer timeline's source is in timeline.py)."""
 
-from kcc.core.access import has_role, is_kcc
-from kcc.core.constants import Role
+from kcc.core.access import is_kcc
 
 from .selectors import (
     agent_home_summary,
     contact_callbacks,
-    customer_callbacks,
     my_callbacks_summary,
 )
 
@@ -18,14 +16,6 @@ def home_context(request) -> dict:
 
 def agent_home_context(request) -> dict:
     return agent_home_summary(user=request.user)
-
-
-def timeline_context(request, customer) -> dict:
-    return {
-        "customer": customer,
-        "callbacks": customer_callbacks(user=request.user, customer=customer),
-        "can_create": has_role(request.user, Role.AGENT, Role.TEAMLEAD),
-    }
 
 
 def contact_panel_context(request, contact) -> dict | None:

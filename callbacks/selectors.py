@@ -5,19 +5,19 @@ from datetime import date, timedelta
 from functools import lru_cache
 
 from django.core.paginator import Page, Paginator
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 from django.utils.translation import get_language
 
-from kcc.core.access import department_ids, has_role, is_kcc
+from kcc.core.access import department_ids, has_role
 from kcc.core.constants import AddressKind, LogAction, Purpose, Role
 from kcc.core.models import Department, DigitalAddress
 from kcc.core.normalize import format_phone
 from kcc.core.services import processing_log_record
 from kcc.core.workdays import WorkCalendar
 
-from .access import callback_list_q, callback_scope
+from .access import callback_list_q
 from .constants import (
     ACTIVE_STATUSES,
     HANDLED_STATUSES,
@@ -27,7 +27,7 @@ from .constants import (
     age_bucket,
 )
 from .filters import CallbackFilter
-from .models import CallbackActivity, CallbackAttempt, CallbackRequest
+from .models import CallbackActivity, CallbackRequest
 
 PAGE_SIZE = 50
 _LIST_RELATED = ("customer", "target_department", "assigned_to", "claimed_by")
@@ -110,18 +110,6 @@ def callback_detail_data(*, callback: CallbackRequest, today: date | None = None
         "attempts": list(callback.attempts.select_related("by").order_by("at", "pk")),
         "activities": list(callback.activities.order_by("-at", "-pk")),
     }
-
-
-def customer_callbacks(*, user, customer) -> list[CallbackRequest]:
-    """Every callback of a resident with its attempts, for the customer timeline. KCC staff see
-    all of them; back-office staff only their departments' (the rest is out of their scope)."""
-    qs = CallbackRequest.objects.filter(customer=customer) if is_kcc(user) else callback_scope(user).filter(customer=customer)
-    callbacks = list(
-        qs.select_related("target_department", "claimed_by", "created_by")
-        .prefetch_related(Prefetch("attempts", queryset=CallbackAttempt.objects.select_related("by").order_by("at", "pk")))
-        .order_by("-created_at", "-pk")[:100]
-    )
-    return decorate(callbacks, calendar=WorkCalendar(), today=timezone.localdate())
 
 
 def contact_callbacks(*, contact) -> dict:

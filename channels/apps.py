@@ -28,8 +28,16 @@ class ChannelsConfig(AppConfig):
         navigation.register(_("Inbox"), "channels:inbox", {Role.AGENT, Role.TEAMLEAD}, order=10)
         navigation.register(_("Phone call"), "channels:register_call", {Role.AGENT, Role.TEAMLEAD}, order=12)
         navigation.register(_("Transferred to us"), "channels:transfers_received", {Role.BACKOFFICE, Role.MANAGER}, order=14)
+        navigation.register(_("Duplicate customers"), "channels:customer_duplicates", {Role.TEAMLEAD}, order=16)
         register_home_section("channels/home_section.html", {Role.AGENT, Role.TEAMLEAD}, home_section_context)
         register_customer_timeline("channels/customer_timeline.html", customer_timeline_context)
+
+        from kcc.core import timeline
+
+        from .timeline import RANK_ARTICLE, RANK_CONTACT, article_entries, contact_entries
+
+        timeline.register_source("contact", label=_("Contacts"), entries=contact_entries, template="channels/timeline/_contact.html", rank=RANK_CONTACT)
+        timeline.register_source("article", label=_("Knowledge articles"), entries=article_entries, template="channels/timeline/_article.html", rank=RANK_ARTICLE)
 
         from kcc.core.palette import register_source
 

@@ -175,6 +175,12 @@ def customer_contact_list(*, user, customer: Customer, exclude: Contact | None =
     return list(qs.select_related("topic_department", "assigned_to").order_by("-started_at", "-pk")[:limit])
 
 
+def customer_contact_counts(customer_ids) -> dict[int, int]:
+    """Contacts per customer, for the merge screen (one grouped query)."""
+    rows = Contact.objects.filter(customer_id__in=list(customer_ids)).order_by().values("customer_id").annotate(n=Count("pk"))
+    return {row["customer_id"]: row["n"] for row in rows}
+
+
 def customer_suggestions(*, contact: Contact, limit: int = 5) -> list[Customer]:
     """Customers with a digital address the resident used on this contact (verified or not).
     Suggestions only: the agent decides. Each carries ``matched_verified``."""

@@ -11,6 +11,7 @@ Contract for other apps (callbacks, signals, dashboard):
   the merge transaction so that each app moves its own rows to the surviving customer.
 """
 
+import logging
 from collections.abc import Callable, Iterable
 from datetime import datetime, timedelta
 
@@ -30,6 +31,8 @@ from kcc.core.services import customer_address_add, customer_create, processing_
 
 from .constants import SOCIAL_CHANNELS, Channel, ContactStatus, DeliveryStatus, Direction, Outcome
 from .models import Contact, ContactArticle, Message, Transfer
+
+logger = logging.getLogger(__name__)
 
 # --- helpers ---------------------------------------------------------------------------
 
@@ -546,19 +549,43 @@ def register_merge_hook(fn: MergeHook) -> None:
         _merge_hooks.append(fn)
 
 
+# What the team lead chooses per field when merging: which record's value survives. The address
+# is one choice (street, number, addition, postcode and city together), so that a merge never
+# makes up an address that neither record had.
+MERGE_FIELDS: dict[str, tuple[str, ...]] = {
+    "first_name": ("first_name",),
+    "name_prefix": ("name_prefix",),
+    "last_name": ("last_name",),
+    "birth_date": ("birth_date",),
+    "address": ("street", "house_number", "house_number_addition", "postcode", "city"),
+}
+
+
+def merge_differences(source: Customer, target: Customer) -> list[str]:
+    """The MERGE_FIELDS on which the two records differ, in MERGE_FIELDS order."""
+    return [name for name, attrs in MERGE_FIELDS.items() if any(getattr(source, a) != getattr(target, a) for a in attrs)]
+
+
 @transaction.atomic
-def customer_merge(*, user, source: Customer, target: Customer) -> Customer:
+def customer_merge(*, user, source: Customer, target: Customer, take_from_source: Iterable[str] = ()) -> Customer:
     """Merge the duplicate ``source`` into the surviving ``target`` (team leads only).
 
+    ``take_from_source`` names the MERGE_FIELDS whose value the survivor takes over from the
+    duplicate (the team lead's per-field choice); every other field keeps the survivor's value.
     Moves all contacts and the digital addresses the survivor lacks, moves the BSN if only the
     source has one, repoints earlier merges, runs the apps' merge hooks, marks the source
-    merged and writes a MERGE entry in the processing log for both. Refused when the two have
-    different BSNs (then they are different people) or either was merged already.
+    merged and writes a MERGE entry in the processing log for both, naming (never quoting) the
+    fields taken over. Refused when the two have different BSNs (then they are different
+    people), either was merged already, or a field name is unknown. Both rows are locked in
+    pk order, so two leads merging the same pair at once cannot both succeed.
     """
     if not has_role(user, Role.TEAMLEAD):
         raise DomainError(_("Only team leads can merge customers."), code="forbidden")
     if source.pk == target.pk:
         raise DomainError(_("Choose two different customers."), field="target")
+    taken = [name for name in MERGE_FIELDS if name in set(take_from_source)]
+    if set(take_from_source) - set(taken):
+        raise DomainError(_("Unknown field to take over."), field="target")
     locked = {c.pk: c for c in Customer.objects.select_for_update().filter(pk__in=[source.pk, target.pk]).order_by("pk")}
     source, target = locked[source.pk], locked[target.pk]
     if source.merged_into_id or target.merged_into_id:
@@ -582,14 +609,23 @@ def customer_merge(*, user, source: Customer, target: Customer) -> Customer:
         target.bsn = bsn
         target.save(update_fields=["bsn", "updated_at"])
     Customer.objects.filter(merged_into=source).update(merged_into=target)
+    changed = [a for name in taken for a in MERGE_FIELDS[name] if getattr(source, a) != getattr(target, a)]
+    if changed:
+        for attr in changed:
+            setattr(target, attr, getattr(source, attr))
+        target.save(update_fields=[*changed, "updated_at"])
     for hook in list(_merge_hooks):
         hook(user=user, source=source, target=target)
     source.merged_into = target
     source.save(update_fields=["merged_into", "updated_at"])
+    context = f"klant {source.pk} samengevoegd met {target.pk}"
+    if taken:
+        context += f"; overgenomen van {source.pk}: {', '.join(taken)}"
     processing_log_record(
-        user=user, customers=[source, target], action=LogAction.MERGE, purpose=Purpose.ADMINISTRATION,
-        context=f"klant {source.pk} samengevoegd met {target.pk}",
+        user=user, customers=[source, target], action=LogAction.MERGE, purpose=Purpose.ADMINISTRATION, context=context,
     )
+    # Ids and field names only: the application log holds no personal data.
+    logger.info("customer merged", extra={"source_id": source.pk, "target_id": target.pk, "fields_from_source": taken})
     return target
 
 

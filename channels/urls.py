@@ -9,4 +9,5 @@ urlpatterns = [
     path("", include("channels.urls_knowledge")),
     path("", include("channels.urls_advice")),
     path("", include("channels.urls_ingestion")),
+    path("", include("channels.urls_customers")),
 ]

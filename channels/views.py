@@ -58,6 +58,7 @@ from .forms import (
     NotForUsForm,
     ReplyForm,
 )
+from .forms_customers import MergeChoiceForm
 from .forms_desk import NotesForm
 from .knowledge_panel import knowledge_panel_context
 from .models import Contact, Message
@@ -76,6 +77,7 @@ from .services import (
     message_resend,
     transfer_mark_not_for_us,
 )
+from .timeline import contact_history
 
 logger = logging.getLogger(__name__)
 
@@ -266,7 +268,7 @@ def _render_contact(request, contact: Contact, *, reply_form=None, close_form=No
         unread = [m.pk for m in thread if m.direction == Direction.INBOUND and m.read_at is None]
         if unread:
             Message.objects.filter(pk__in=unread).update(read_at=timezone.now())
-    history = selectors.customer_contact_list(user=user, customer=contact.customer, exclude=contact, limit=5) if contact.customer_id else []
+    history = contact_history(user=user, customer=contact.customer, exclude=contact) if contact.customer_id else []
     suggestions = selectors.customer_suggestions(contact=contact) if can_work and is_open and not contact.customer_id else []
     candidates = list(identification.candidates) if identification is not None else []
     if contact.customer_id:
@@ -382,7 +384,7 @@ def _caller_search_response(request, contact: Contact, *, identification, linked
     if linked:
         _log_customers(request, [contact.customer], action=LogAction.VIEW, context=f"klantcontact {contact.pk}")
         context |= {
-            "history": selectors.customer_contact_list(user=user, customer=contact.customer, exclude=contact, limit=5),
+            "history": contact_history(user=user, customer=contact.customer, exclude=contact),
             "panels": _panels(request, contact),
             "is_phone": contact.channel == Channel.PHONE,
             "caller_display": format_phone(contact.caller_address) if contact.caller_address else "",
@@ -790,7 +792,10 @@ def transfer_not_for_us(request, pk):
 @require_http_methods(["GET", "POST"])
 @role_required(Role.TEAMLEAD)
 def customer_merge_view(request):
-    """Team leads merge a duplicate customer (source) into the surviving one (target)."""
+    """Team leads merge a duplicate customer (source) into the surviving one (target), in
+    three steps: compare (numbers, the fields that differ, a radio per field for the value that
+    survives), confirm (the resulting record, what moves), merge. A POST without ``confirm``
+    only shows the confirmation: nothing is merged without it."""
     data = request.POST if request.method == "POST" else request.GET
     source = target = None
     if str(data.get("source", "")).isdigit():
@@ -804,40 +809,49 @@ def customer_merge_view(request):
         clean = request.GET.copy()
         clean.pop("q")
         return redirect(f"{reverse('channels:customer_merge')}?{clean.urlencode()}")
-    form = MergeForm(request.POST if request.method == "POST" and not searching else None, initial={"source": source and source.pk, "target": target and target.pk})
-    status = 200
-    if request.method == "POST" and not searching:
-        if form.is_valid() and source is not None and target is not None:
-            try:
-                survivor = customer_merge(user=request.user, source=source, target=target)
-            except DomainError as exc:
-                add_domain_error(form, exc)
+    posted = request.method == "POST" and not searching
+    form = MergeForm(request.POST if posted else None, initial={"source": source and source.pk, "target": target and target.pk})
+    choices = None
+    if source is not None and target is not None and source.pk != target.pk:
+        choices = MergeChoiceForm(request.POST if posted else None, source=source, target=target)
+    status, step = 200, "compare"
+    if posted:
+        if form.is_valid() and choices is not None and choices.is_valid():
+            if choices.cleaned_data["confirm"]:
+                try:
+                    survivor = customer_merge(user=request.user, source=source, target=target, take_from_source=choices.take_from_source())
+                except DomainError as exc:
+                    add_domain_error(form, exc)
+                    status = 422
+                else:
+                    messages.success(
+                        request,
+                        _("Customer #%(source)s has been merged into #%(target)s (%(name)s).") % {"source": source.pk, "target": survivor.pk, "name": survivor.full_name},
+                    )
+                    return redirect("core:customer_detail", pk=survivor.pk)
             else:
-                messages.success(
-                    request, _("%(source)s has been merged into %(target)s.") % {"source": source.full_name, "target": survivor.full_name}
-                )
-                return redirect("core:customer_detail", pk=survivor.pk)
+                step = "confirm"
         else:
-            form.add_error(None, _("Choose both customers."))
-        status = 422
+            form.add_error(None, _("Choose both customers.") if choices is None else _("Choose which value stays for every field."))
+            status = 422
     search_form = CustomerSearchForm(request.POST if searching else None)
     results = []
     if source is not None and target is None and search_form.is_bound and search_form.is_valid():
         _query, results = customer_list(user=request.user, q=search_form.cleaned_data["q"], limit=10)
         results = [c for c in results if c.pk != source.pk]
         _log_customers(request, results, purpose=Purpose.ADMINISTRATION, context="klanten samenvoegen")
-    counts = {}
-    for c in (source, target):
-        if c is not None:
-            counts[c.pk] = Contact.objects.filter(customer=c).count()
+    counts = selectors.customer_contact_counts([c.pk for c in (source, target) if c is not None])
     context = {
         "source": source,
         "target": target,
         "form": form,
+        "choices": choices,
+        "step": step,
+        "preview": choices.preview() if step == "confirm" else None,
         "search_form": search_form,
         "results": results,
-        "source_contacts": counts.get(source.pk) if source else None,
-        "target_contacts": counts.get(target.pk) if target else None,
+        "source_contacts": counts.get(source.pk, 0) if source else None,
+        "target_contacts": counts.get(target.pk, 0) if target else None,
         "source_addresses": list(source.addresses.order_by("kind", "-is_default")) if source else [],
         "target_addresses": list(target.addresses.order_by("kind", "-is_default")) if target else [],
     }
@@ -857,10 +871,7 @@ def home_section_context(request) -> dict:
 
 
 def customer_timeline_context(request, customer) -> dict:
-    """Earlier contacts of the customer on every channel (within the viewer's scope)."""
-    return {
-        "contacts": selectors.customer_contact_list(user=request.user, customer=customer, limit=50),
-        "customer": customer,
-        "can_merge": has_role(request.user, Role.TEAMLEAD) and not customer.merged_into_id,
-        "merge_url": f"{reverse('channels:customer_merge')}?{urlencode({'source': customer.pk})}",
-    }
+    """The customer page's timeline: the first page of the one stream (views_customers)."""
+    from .views_customers import timeline_context
+
+    return timeline_context(request, customer, None)

@@ -15,7 +15,7 @@ class SignalsConfig(AppConfig):
         from kcc.core.constants import Role
         from kcc.core.outbox import register_source
         from kcc.core.roles import ROLE_PERMISSIONS
-        from kcc.core.views import register_customer_timeline, register_home_section
+        from kcc.core.views import register_home_section
 
         from . import integrations
         from .access import BOARD_ROLES, RAISE_ROLES
@@ -26,7 +26,11 @@ class SignalsConfig(AppConfig):
         register_contact_panel("signals/panels/contact.html", integrations.contact_panel, set(RAISE_ROLES), order=50)
         register_home_section("signals/home/supported.html", set(BOARD_ROLES), integrations.home_supported)
         register_home_section("signals/home/department.html", {Role.BACKOFFICE, Role.MANAGER, Role.TEAMLEAD}, integrations.home_department)
-        register_customer_timeline("signals/timeline.html", integrations.customer_timeline)
+        from kcc.core import timeline
+
+        from .timeline import RANK_SIGNAL, signal_entries
+
+        timeline.register_source("signal", label=_("Signals"), entries=signal_entries, template="signals/timeline_entry.html", rank=RANK_SIGNAL)
         ROLE_PERMISSIONS[Role.ADMIN] |= {
             "signalboard.view_signal", "signalboard.view_evidence", "signalboard.view_statuschange",
             "signalboard.view_comment",

@@ -43,7 +43,3 @@ def home_department(request) -> dict:
     pending = selectors.department_pending(user=request.user, department_ids=deps) if deps else []
     overdue = selectors.signals_overdue() if has_role(request.user, Role.TEAMLEAD) else []
     return {"pending": pending, "overdue": overdue, "today": timezone.localdate()}
-
-
-def customer_timeline(request, customer) -> dict:
-    return {"rows": selectors.signals_for_customer(user=request.user, customer=customer)}

@@ -330,23 +330,6 @@ def signals_for_contact(*, contact) -> list[Signal]:
     )
 
 
-def signals_for_customer(*, user, customer) -> list[tuple[Signal, Evidence]]:
-    """Signals that contacts of this customer prove, limited to signals the user may see and
-    to contacts the user may see (so nothing leaks across departments)."""
-    from channels.access import contact_scope
-
-    evidence = (
-        Evidence.objects.filter(
-            contact__customer=customer,
-            contact__in=contact_scope(user).filter(customer=customer).values("pk"),
-            signal__in=signal_scope(user).values("pk"),
-        )
-        .select_related("signal", "signal__department", "contact")
-        .order_by("-added_at", "-pk")
-    )
-    return [(e.signal, e) for e in evidence[:50]]
-
-
 def recent_contacts_for_agent(*, user, exclude_signal=None, limit: int = 10):
     """The agent's own most recent contacts, to link as evidence from a signal's page."""
     from channels.models import Contact

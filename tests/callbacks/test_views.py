@@ -349,7 +349,7 @@ def test_customer_timeline_shows_callbacks_with_status_and_attempts(login, agent
     ours, _ = two_departments
     callback_attempt_log(user=backoffice_belastingen, callback=ours, result=AttemptResult.VOICEMAIL)
     html = login(agent).get(reverse("core:customer_detail", args=[resident.pk])).content.decode()
-    assert 'data-testid="timeline-callbacks"' in html
+    assert 'data-kind="callback"' in html  # an entry of the customer timeline (kcc.core.timeline)
     assert "Opgepakt" in html and "Voicemail" in html and "Belastingen" in html
 
 

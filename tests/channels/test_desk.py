@@ -19,7 +19,9 @@ pytestmark = pytest.mark.django_db
 
 
 # The workspace of a phone call with a known caller, history, panels and "wie doet wat".
-WORKSPACE_QUERIES = 26  # the knowledge pane included (it no longer loads itself with a GET)
+# The knowledge pane included (it no longer loads itself with a GET); the customer's history is
+# the top of the timeline stream, one light window per registered source.
+WORKSPACE_QUERIES = 28
 
 
 def detail(contact):

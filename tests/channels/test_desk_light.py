@@ -12,7 +12,8 @@ pytestmark = pytest.mark.django_db
 # The caller search's htmx answer: the results list and the announcement, no workspace.
 CALLER_SEARCH_QUERIES = 8
 # ... and when it links the one confident hit: plus the identified caller, history and panels.
-CALLER_LINKED_QUERIES = 17
+# The customer's history is the top of the timeline stream: one window per source (+3).
+CALLER_LINKED_QUERIES = 20
 
 
 @pytest.fixture
@@ -156,7 +157,7 @@ def test_close_without_htmx_still_redirects(login, agent, belastingen):
 # --- "Nog een vraag" ---------------------------------------------------------------------------
 
 # Baseline, not yet light: the answer is still the whole desk of the new question (docs/desk.md).
-SIBLING_QUERIES = 28
+SIBLING_QUERIES = 30  # the customer's history: the timeline's sources (kcc.core.timeline)
 
 
 def test_another_question_answers_the_new_questions_desk_with_a_pinned_cost(login, agent, jan, django_assert_num_queries):

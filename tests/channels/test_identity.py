@@ -201,8 +201,9 @@ def test_merge_page_flow_for_team_leads(login, teamlead, duplicates):
     old_link = client.get(f"{url}?source={source.pk}&q=jansen")
     assert old_link.status_code == 302 and "jansen" not in old_link["Location"]
     html = client.get(f"{url}?source={source.pk}&target={target.pk}").content.decode()
-    assert "samenvoegen met" in html
-    response = client.post(url, {"source": source.pk, "target": target.pk})
+    assert "Resultaat controleren" in html
+    # Without the confirmation step's "confirm", a POST only shows the result (test_merge.py).
+    response = client.post(url, {"source": source.pk, "target": target.pk, "keep_first_name": "target", "confirm": "1"})
     assert response.status_code == 302
     assert response["Location"] == reverse("core:customer_detail", args=[target.pk])
     assert Contact.objects.get().customer == target

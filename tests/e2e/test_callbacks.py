@@ -88,7 +88,7 @@ def test_callback_from_phone_contact_to_done_and_visible_on_timeline(
     # 3. The agent sees the status and the attempts on the resident's timeline.
     login_page(page, "agent")
     page.goto(live_server.url + reverse("core:customer_detail", args=[customer.pk]))
-    timeline = page.get_by_test_id("timeline-callbacks")
+    timeline = page.locator("[data-kind=callback]")
     expect(timeline.get_by_test_id("callback-status")).to_have_text("Afgerond")
     expect(timeline).to_contain_text(re.compile("Belpoging .*: Geen gehoor"))
     expect(timeline).to_contain_text(re.compile("Belpoging .*: Bereikt"))

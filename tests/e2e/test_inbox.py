@@ -142,8 +142,9 @@ def test_team_lead_merges_duplicate_customers(page, live_server, login_page, tea
     page.get_by_role("button", name="Zoeken").click()
     page.get_by_role("link", name="Jan Jansen").click()
     axe(page, context="merge: confirm")
-    page.get_by_role("button", name=re.compile("samenvoegen met Jan Jansen")).click()
+    page.get_by_role("button", name="Resultaat controleren").click()
+    page.get_by_role("button", name=re.compile(f"Bevestigen: #{duplicate.pk} samenvoegen met #{survivor.pk}")).click()
     page.wait_for_url(f"{live_server.url}/klanten/{survivor.pk}/")
-    expect(page.get_by_test_id("timeline-contacts")).to_contain_text("Afvalpas kwijt")
+    expect(page.get_by_test_id("timeline")).to_contain_text("Afvalpas kwijt")
     duplicate.refresh_from_db()
     assert duplicate.merged_into_id == survivor.pk

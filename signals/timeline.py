@@ -1,0 +1,19 @@
+"""Signals' source for the customer timeline (``kcc.core.timeline``): the signals that the
+resident's contacts are evidence for, one entry per piece of evidence (when the contact was
+added), limited to signals and contacts the viewer may see. One query per window."""
+
+from channels.access import contact_scope
+from kcc.core.timeline import TimelineEntry, keyset_before
+
+from .access import signal_scope
+from .models import Evidence
+
+RANK_SIGNAL = 10
+
+
+def signal_entries(*, user, customer, cursor, limit: int, light: bool = False) -> list[TimelineEntry]:
+    qs = Evidence.objects.filter(
+        contact__in=contact_scope(user).filter(customer=customer).values("pk"),
+        signal__in=signal_scope(user).values("pk"),
+    ).select_related("signal", "signal__department", "contact")
+    return [TimelineEntry(at=e.added_at, pk=e.pk, obj=e) for e in keyset_before(qs, "added_at", cursor, rank=RANK_SIGNAL)[:limit]]
