@@ -16,6 +16,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from kcc.core.constants import AddressKind, Role
+from kcc.core.demo import profile_data
 from kcc.core.models import Customer, Department, DigitalAddress, Membership
 from kcc.core.workdays import WorkCalendar
 
@@ -89,6 +90,10 @@ OUTCOMES = [
     "Inwoner doorverwezen naar het digitale loket.",
     "Zaak aangemaakt en termijn uitgelegd.",
 ]
+# A note for the colleague, why a callback was cancelled, and the departments that get more.
+CALLBACK_NOTES = ["", "", "Inwoner is slechthorend: rustig praten.", "Liefst na 14:00 bellen."]
+CANCEL_REASON = "Inwoner belde zelf opnieuw en is door het KCC geholpen."
+BUSY = ("belastingen", "werk-inkomen", "wmo", "burgerzaken")
 NOTES = ["Geen gehoor.", "Voicemail ingesproken met terugbelnummer.", "In gesprek.", "Nummer niet in gebruik."]
 CALLER_NAMES = ["Mevrouw de Wit", "Meneer Yilmaz", "Mevrouw Bakker", "Meneer Jansen", "Mevrouw El Idrissi", "Meneer de Groot"]
 
@@ -116,12 +121,14 @@ class _Plan:
         self.attempts: list[list[CallbackAttempt]] = []
         self.activities: list[list[CallbackActivity]] = []
         self.counters: dict[int, int] = {}
+        # The profile's wording (callbacks/demo_data/corporatie.py for a housing corporation).
+        self.lagging, self.outcomes, self.notes, self.cancel_reason = profile_data(__name__, "LAGGING", "OUTCOMES", "CALLBACK_NOTES", "CANCEL_REASON")
 
     def _on_time(self, department) -> bool:
         """Per department, an exact share on time: a golden-ratio sequence spreads the late ones
         evenly instead of leaving the rate to chance."""
         k = self.counters[department.pk] = self.counters.get(department.pk, 0) + 1
-        return (k * 0.6180339887) % 1 < LAGGING.get(department.code, ON_TIME)
+        return (k * 0.6180339887) % 1 < self.lagging.get(department.code, ON_TIME)
 
     def add(self, rng: random.Random, *, created_at, department, customer=None, caller_name="", phone, question, creator, contact=None):
         calendar, today = self.calendar, self.today
@@ -133,7 +140,7 @@ class _Plan:
             source_contact=contact, target_department=department, created_by=creator, created_at=created_at, deadline=deadline,
             priority=Priority.HIGH if rng.random() < 0.1 else Priority.NORMAL,
             time_window=rng.choice([TimeWindow.ANYTIME, TimeWindow.ANYTIME, TimeWindow.MORNING, TimeWindow.AFTERNOON]),
-            note=rng.choice(["", "", "Inwoner is slechthorend: rustig praten.", "Liefst na 14:00 bellen."]),
+            note=rng.choice(self.notes),
         )
         attempts: list[CallbackAttempt] = []
         activities = [CallbackActivity(kind=ActivityKind.CREATED, at=created_at, actor=creator, actor_name=_name(creator),
@@ -173,9 +180,9 @@ class _Plan:
                 activities.append(CallbackActivity(kind=ActivityKind.ATTEMPT, at=t, actor=worker, actor_name=_name(worker), details={"result": result}))
             if end_kind == CallbackStatus.DONE:
                 reached_at = end_at - timedelta(minutes=rng.randint(1, 10))
-                attempts.append(CallbackAttempt(at=reached_at, created_at=reached_at, by=worker, result=AttemptResult.REACHED, note=rng.choice(OUTCOMES)))
+                attempts.append(CallbackAttempt(at=reached_at, created_at=reached_at, by=worker, result=AttemptResult.REACHED, note=rng.choice(self.outcomes)))
                 activities.append(CallbackActivity(kind=ActivityKind.ATTEMPT, at=reached_at, actor=worker, actor_name=_name(worker), details={"result": AttemptResult.REACHED}))
-                cb.outcome = rng.choice(OUTCOMES)
+                cb.outcome = rng.choice(self.outcomes)
             cb.status, cb.failed_attempts = end_kind, failed
             cb.claimed_by, cb.claimed_at, cb.assigned_to = worker, claim_at, worker
             cb.closed_at, cb.closed_by = end_at, worker
@@ -185,7 +192,7 @@ class _Plan:
                                                details={"outcome": cb.outcome} if kind == ActivityKind.DONE else {"attempts": failed}))
         elif end_kind == CallbackStatus.CANCELLED:
             end_at = max(_at(close_day, rng), created_at + timedelta(minutes=30))
-            reason = "Inwoner belde zelf opnieuw en is door het KCC geholpen."
+            reason = self.cancel_reason
             cb.status, cb.closed_at, cb.closed_by, cb.outcome = CallbackStatus.CANCELLED, end_at, creator, reason
             activities.append(CallbackActivity(kind=ActivityKind.CANCELLED, at=end_at, actor=creator, actor_name=_name(creator), details={"reason": reason}))
         else:
@@ -274,7 +281,8 @@ def seed(out) -> None:
     plan = _Plan(calendar, today, workers, agents)
     back_offices = [d for d in departments if not d.is_kcc] or departments
     # Lagging departments get a fair share of the demo callbacks so the difference shows.
-    weights = [3 if d.code in ("belastingen", "werk-inkomen", "wmo", "burgerzaken") else 1 for d in back_offices]
+    QUESTIONS, BUSY = profile_data(__name__, "QUESTIONS", "BUSY")  # noqa: N806 - the profile's
+    weights = [3 if d.code in BUSY else 1 for d in back_offices]
 
     # Every closed callback contact the inbox demo inserted gets its callback, however old: no
     # contact is ever closed as a callback without one (docs/callbacks.md, the invariant).

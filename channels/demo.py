@@ -11,6 +11,7 @@ import random
 import uuid
 from datetime import datetime, time, timedelta
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.db.models import OuterRef, Subquery
@@ -19,6 +20,7 @@ from django.utils import timezone
 from django.utils.html import escape
 
 from kcc.core.constants import Role
+from kcc.core.demo import profile_data
 from kcc.core.models import Customer, Department, Membership
 
 from .constants import SOCIAL_CHANNELS, Channel, ContactStatus, Direction, Outcome
@@ -108,6 +110,14 @@ NOT_FOR_US_NOTES = [
 ]
 EMAIL_GREETINGS = ["Geachte heer/mevrouw,", "Beste medewerker,", "Goedemiddag,", "Hallo,", "Beste gemeente,"]
 EMAIL_CLOSINGS = ["Met vriendelijke groet,", "Groeten,", "Alvast bedankt,", "Vriendelijke groet,"]
+ANONYMOUS_MAILBOX = "inwoner"
+REPLY_TEXT = "Dank voor uw bericht. Op onze website vindt u hoe u dit regelt. Komt u er niet uit, bel dan 14 020."
+
+
+def _data(*names):
+    """The profile's subjects and wording: this module's (the municipality) or, for
+    KCC_ORGANISATION_KIND=woningcorporatie, those of demo_data/corporatie.py. Same seeder."""
+    return profile_data(__name__, *names)
 
 
 def _working_day(day) -> bool:
@@ -140,6 +150,7 @@ def _handle_minutes(rng, channel) -> float:
 
 
 def _email_body(rng, question, customer) -> str:
+    EMAIL_GREETINGS, EMAIL_CLOSINGS = _data("EMAIL_GREETINGS", "EMAIL_CLOSINGS")  # noqa: N806 - the profile's
     name = customer.full_name if customer else rng.choice(["A. de Boer", "M. Yilmaz", "P. Jansen", "S. El Idrissi", "K. van Leeuwen"])
     return f"{rng.choice(EMAIL_GREETINGS)}\n\n{question}\n\n{rng.choice(EMAIL_CLOSINGS)}\n{name}"
 
@@ -149,7 +160,7 @@ def _email_address(customer, rng) -> str:
         for a in customer.addresses.all():
             if a.kind == "email":
                 return a.value
-    return f"inwoner{rng.randint(100, 9999)}@voorbeeldmail.nl"
+    return f"{_data('ANONYMOUS_MAILBOX')[0]}{rng.randint(100, 9999)}@voorbeeldmail.nl"
 
 
 def seed(out) -> None:
@@ -178,6 +189,7 @@ def seed(out) -> None:
 
 @transaction.atomic
 def _seed_history(out, rng, now, departments, agents, customers, backoffice) -> None:
+    TOPICS, TRANSFER_REASONS, NOT_FOR_US_NOTES, REPLY_TEXT = _data("TOPICS", "TRANSFER_REASONS", "NOT_FOR_US_NOTES", "REPLY_TEXT")  # noqa: N806
     tz = timezone.get_current_timezone()
     topic_codes = [c for c in TOPICS if c in departments]
     weights = [TOPICS[c][0] for c in topic_codes]
@@ -247,11 +259,11 @@ def _seed_history(out, rng, now, departments, agents, customers, backoffice) -> 
             if contact.outcome in (Outcome.RESOLVED, Outcome.RESOLVED_AFTER_CONSULT):
                 messages.append(
                     Message(
-                        contact=contact, direction=Direction.OUTBOUND, channel=contact.channel, sender="KCC Gemeente Voorbeeldstad",
+                        contact=contact, direction=Direction.OUTBOUND, channel=contact.channel, sender=f"KCC {settings.KCC_ORGANISATION_NAME}",
                         sender_address="kcc@voorbeeldstad.example" if is_mail else "", recipients=sender,
                         subject=f"Re: {contact.subject} [KCC-{contact.pk}]" if is_mail else "",
                         message_id=f"<demo-{uuid.uuid4().hex}@voorbeeldstad.example>" if is_mail else "",
-                        body_text="Dank voor uw bericht. Op onze website vindt u hoe u dit regelt. Komt u er niet uit, bel dan 14 020.",
+                        body_text=REPLY_TEXT,
                         sent_at=contact.ended_at, author=contact.closed_by, delivery_status="sent",
                     )
                 )
@@ -299,6 +311,7 @@ def _seed_article_links(rng, contacts) -> int:
 @transaction.atomic
 def _seed_queue(out, rng, now, departments, agents, customers) -> None:
     """Unread e-mails and social messages waiting in the inbox, and a few being worked on."""
+    (TOPICS,) = _data("TOPICS")  # noqa: N806
     waiting = Contact.objects.open().count()
     if waiting >= 15:
         out(f"  werkvoorraad: {waiting} open (al aanwezig)")

@@ -8,12 +8,16 @@ real KCC answer: the question, the answer in steps, costs and lead time, and wha
 
 import random
 from datetime import timedelta
+from functools import cache
+from pathlib import Path
 
+import yaml
 from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 
 from kcc.core.models import Department
+from kcc.core.terminology import is_corporation
 
 from .constants import ArticleStatus, Audience, FeedbackKind
 from .models import Article, ArticleFeedback, ArticleVersion, DepartmentGuide, ReadReceipt
@@ -527,13 +531,59 @@ def _editor(departments):
     return user or User.objects.filter(is_superuser=True).first()
 
 
-def seed_articles(out, departments, editor) -> int:
-    existing = set(Article.objects.values_list("title", flat=True))
+def _municipal_topics() -> dict[str, list[dict]]:
     topics = {code: list(items) for code, items in TOPICS.items()}
     topics["burgerzaken"] = _document_topics() + topics["burgerzaken"]
     topics["openbare-ruimte"] = topics["openbare-ruimte"] + _report_topics()
     for code, extra in EXTRA_TOPICS.items():
         topics[code] = topics.get(code, []) + extra
+    return topics
+
+
+# --- the housing corporation (KCC_ORGANISATION_KIND=woningcorporatie) -----------------------
+
+CORPORATION_DATA = Path(__file__).resolve().parent / "demo_data" / "corporatie.yaml"
+ABC_WHO = {
+    "huurder": "**Voor de huurder.** De huurder regelt dit zelf of laat het doen.",
+    "serviceabonnement": "**Voor de huurder**, of voor Voorbeeldwonen als de huurder het serviceabonnement heeft (zie *Serviceabonnement*).",
+    "verhuurder": "**Voor Voorbeeldwonen.** Maak een reparatieverzoek met foto's (zie *Reparatieverzoek doen*).",
+}
+
+
+@cache
+def corporation_data() -> dict:
+    """The corporation's knowledge base: articles, the maintenance ABC, guides (a data file)."""
+    return yaml.safe_load(CORPORATION_DATA.read_text(encoding="utf-8"))
+
+
+def _abc_topic(item, who, words, how, synonyms) -> dict:
+    body = (
+        f"{ABC_WHO[who]}\n\n{how}\n\n"
+        "Het onderhoudsabc volgt het Besluit kleine herstellingen: kleine, eenvoudige reparaties zijn voor de huurder, "
+        "de rest voor Voorbeeldwonen. Schade door eigen toedoen betaalt altijd de huurder."
+    )
+    return _topic(f"Onderhoudsabc: {item[0].lower()}{item[1:]}", words, body,
+                  f"{synonyms}, onderhoudsabc, wie repareert, huurder of verhuurder", "onderhoudsabc, reparaties")
+
+
+def _corporation_topics() -> dict[str, list[dict]]:
+    data = corporation_data()
+    topics: dict[str, list[dict]] = {}
+    for a in data["articles"]:
+        topics.setdefault(a["department"], []).append(
+            _topic(a["title"], a["question"], a["body"].strip(), a.get("synonyms", ""), a.get("tags", ""), a.get("audience", Audience.PUBLIC))
+        )
+    topics.setdefault("reparaties", []).extend(_abc_topic(*row) for row in data["maintenance_abc"])
+    return topics
+
+
+def _profile_topics() -> dict[str, list[dict]]:
+    return _corporation_topics() if is_corporation() else _municipal_topics()
+
+
+def seed_articles(out, departments, editor) -> int:
+    existing = set(Article.objects.values_list("title", flat=True))
+    topics = _profile_topics()
     rng = random.Random(2026)
     created = 0
     now = timezone.now()
@@ -561,7 +611,7 @@ def seed_articles(out, departments, editor) -> int:
 
 def seed_versions(out, editor) -> None:
     changed = 0
-    for title, suffix, summary, mandatory in VERSION_CHANGES:
+    for title, suffix, summary, mandatory in corporation_data()["version_changes"] if is_corporation() else VERSION_CHANGES:
         article = Article.objects.filter(title=title, status=ArticleStatus.PUBLISHED).first()
         if article is None or article.versions.filter(summary=summary).exists():
             continue
@@ -589,7 +639,7 @@ def seed_reads_and_feedback(out) -> None:
     manager = User.objects.filter(username="manager").first()
     if agent is None or ArticleFeedback.objects.exists():
         return
-    samples = [
+    samples = [tuple(row) for row in corporation_data()["feedback"]] if is_corporation() else [
         ("Afvalpas kwijt of kapot", FeedbackKind.OUTDATED, "Inwoners zeggen dat de nieuwe pas nu € 12,50 kost volgens de website."),
         ("Bezwaar maken tegen de WOZ-waarde", FeedbackKind.UNCLEAR, "Niet duidelijk of de inwoner tijdens bezwaar uitstel van betaling krijgt."),
         ("Bijstand aanvragen", FeedbackKind.WRONG, "De aanvraag via werk.nl is vervallen, inwoners vragen nu direct bij de gemeente aan."),
@@ -654,7 +704,10 @@ GUIDES = {
 
 def seed_guides(out, departments) -> None:
     created = 0
-    for code, (handles, not_handles, transfer, callback) in GUIDES.items():
+    guides = GUIDES
+    if is_corporation():
+        guides = {code: (g["handles"], g["does_not_handle"], g["when_to_transfer"], g["when_to_callback"]) for code, g in corporation_data()["guides"].items()}
+    for code, (handles, not_handles, transfer, callback) in guides.items():
         department = departments.get(code)
         if department is None or DepartmentGuide.objects.filter(department=department).exists():
             continue
@@ -679,4 +732,6 @@ def seed(out) -> None:
 
 
 def topic_count() -> int:
+    if is_corporation():
+        return sum(len(v) for v in _corporation_topics().values())
     return len(_document_topics()) + len(_report_topics()) + sum(len(v) for v in TOPICS.values()) + sum(len(v) for v in EXTRA_TOPICS.values())

@@ -17,6 +17,7 @@ from django.db.models import Count
 from django.utils import timezone
 
 from kcc.core.constants import Role
+from kcc.core.demo import profile_data
 from kcc.core.exceptions import DomainError
 from kcc.core.models import Department, Membership
 from kcc.core.workdays import WorkCalendar
@@ -317,6 +318,7 @@ PLANS = [
 
 # Raised as a duplicate of the first plan and merged into it by a team lead.
 DUPLICATE_OF = {"Belastingen neemt telefoon niet op": "Belastingen onbereikbaar na aanslagen"}
+MERGE_RESPONSE = "Zelfde probleem als het bestaande signaal over de bereikbaarheid van Belastingen."
 
 AGENTS = ["agent", *[f"agent{i}" for i in range(2, 13)]]
 
@@ -348,6 +350,7 @@ def seed(out) -> None:
     staff = _department_staff()
     rng = random.Random(6)
     now = timezone.now()
+    (PLANS,) = profile_data(__name__, "PLANS")  # noqa: N806 - the profile's (demo_data/corporatie.py for a corporation)
     existing = set(Signal.objects.filter(title__in=[p.title for p in PLANS]).values_list("title", flat=True))
     created = []
     for i, plan in enumerate(PLANS):
@@ -423,11 +426,12 @@ def _merge_duplicates(teamlead) -> int:
     if teamlead is None:
         return 0
     merged = 0
+    DUPLICATE_OF, MERGE_RESPONSE = profile_data(__name__, "DUPLICATE_OF", "MERGE_RESPONSE")  # noqa: N806
     for source_title, target_title in DUPLICATE_OF.items():
         source = Signal.objects.filter(title=source_title, merged_into__isnull=True).open().first()
         target = Signal.objects.filter(title=target_title).open().first()
         if source and target:
-            signal_merge(user=teamlead, source=source, target=target, response="Zelfde probleem als het bestaande signaal over de bereikbaarheid van Belastingen.")
+            signal_merge(user=teamlead, source=source, target=target, response=MERGE_RESPONSE)
             merged += 1
     return merged
 
@@ -438,7 +442,7 @@ def _link_evidence(agents, departments, now, rng) -> int:
     department whose subject matches, raised around the signal's time."""
     from channels.models import Contact
 
-    plans = {p.title: p for p in PLANS}
+    plans = {p.title: p for p in profile_data(__name__, "PLANS")[0]}
     signals = list(
         Signal.objects.filter(title__in=list(plans), merged_into__isnull=True).select_related("department").order_by("pk")
     )
@@ -492,6 +496,7 @@ UNSEEN_FOR_DEMO = ("Brief parkeervergunning onduidelijk", "Eigen bijdrage CAK le
 
 
 def _outcomes_seen(agent, now, created_ids) -> None:
+    (UNSEEN_FOR_DEMO,) = profile_data(__name__, "UNSEEN_FOR_DEMO")  # noqa: N806
     closed = Signal.objects.filter(pk__in=created_ids).closed()
     Supporter.objects.filter(signal__in=closed, seen_at__isnull=True).exclude(signal__title__in=UNSEEN_FOR_DEMO).update(seen_at=now)
     if agent is not None:

@@ -25,6 +25,8 @@ def organisation_kind(request, settings):
     """Runs the test under both organisation profiles (KCC_ORGANISATION_KIND, through
     override_settings); the value is the profile. See kcc/core/terminology.py."""
     settings.KCC_ORGANISATION_KIND = request.param
+    if request.param == "woningcorporatie":
+        settings.KCC_ORGANISATION_NAME = "Woonstichting Voorbeeldwonen"
     return request.param
 
 
@@ -32,6 +34,7 @@ def organisation_kind(request, settings):
 def corporation_profile(settings):
     """The housing-corporation profile (KCC_ORGANISATION_KIND=woningcorporatie)."""
     settings.KCC_ORGANISATION_KIND = "woningcorporatie"
+    settings.KCC_ORGANISATION_NAME = "Woonstichting Voorbeeldwonen"
     return "woningcorporatie"
 
 

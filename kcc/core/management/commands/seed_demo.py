@@ -7,6 +7,7 @@ order (core first, dashboard last).
 import importlib
 
 from django.apps import apps
+from django.conf import settings
 from django.core.management.base import BaseCommand
 
 ORDER = ["core", "knowledgebase", "inbox", "callbacks", "signalboard", "dashboard"]
@@ -16,12 +17,12 @@ class Command(BaseCommand):
     help = "Load realistic demo data (departments, staff, residents, contacts, ...). Idempotent."
 
     def handle(self, *args, **options):
-        from kcc.core.demo import DEMO_PASSWORD, KEY_STAFF
+        from kcc.core.demo import DEMO_PASSWORD, key_staff
 
         def out(msg):
             self.stdout.write(msg)
 
-        self.stdout.write("Demodata laden…")
+        self.stdout.write(f"Demodata laden voor {settings.KCC_ORGANISATION_NAME} (profiel {settings.KCC_ORGANISATION_KIND})…")
         for label in ORDER:
             config = apps.get_app_config(label)
             try:
@@ -34,5 +35,5 @@ class Command(BaseCommand):
             module.seed(out)
         self.stdout.write(self.style.SUCCESS("Demodata klaar."))
         self.stdout.write(f"Demo-inloggegevens (wachtwoord voor iedereen: {DEMO_PASSWORD}):")
-        for username, _first, _last, role, dep in KEY_STAFF:
+        for username, _first, _last, role, dep in key_staff():
             self.stdout.write(f"  {username:<12} {role.label} ({dep})")
