@@ -20,7 +20,7 @@ from django.conf import settings
 from openapi_core.contrib.requests import RequestsOpenAPIRequest, RequestsOpenAPIResponse
 
 from .constants import BRP_FIELDS
-from .specs import openapi_for
+from .specs import openapi_for, validate_discriminated
 
 
 class ApiError(Exception):
@@ -67,6 +67,9 @@ class _Client:
     def send_kwargs(self) -> dict:
         return {}
 
+    def check_body(self, direction: str, body) -> None:
+        """Checks the spec needs beyond openapi-core (raise ValueError)."""
+
     def url(self, path: str) -> str:
         return path if path.startswith(("http://", "https://")) else f"{self.base_url}{path}"
 
@@ -86,6 +89,7 @@ class _Client:
         spec = openapi_for(self.api, self.base_path)
         try:
             spec.validate_request(RequestsOpenAPIRequest(prepared))
+            self.check_body("request", json)
         except Exception as exc:  # openapi-core raises a family of validation errors
             raise ApiError("request", api=self.api, detail=str(exc)[:200]) from exc
         try:
@@ -104,6 +108,7 @@ class _Client:
             raise ApiError("contract", api=self.api, status=resp.status_code, detail="malformed JSON") from exc
         try:
             spec.validate_response(RequestsOpenAPIRequest(prepared), RequestsOpenAPIResponse(resp))
+            self.check_body("response", data)
         except Exception as exc:
             raise ApiError("contract", api=self.api, status=resp.status_code, detail=str(exc)[:200]) from exc
         return data
@@ -139,6 +144,11 @@ class BrpClient(_Client):
             return {"cert": cert}
         return {}
 
+    def check_body(self, direction: str, body) -> None:
+        # The BRP's request and response bodies are discriminated on `type` (specs.py).
+        if body is not None:
+            validate_discriminated("brp", "PersonenQuery" if direction == "request" else "PersonenQueryResponse", body)
+
     def personen(self, search_type: str, **criteria) -> list[dict]:
         """Search or fetch persons; asks only for ``BRP_FIELDS[search_type]``."""
         body = {"type": search_type, "fields": list(BRP_FIELDS[search_type]), **criteria}
@@ -157,7 +167,9 @@ class _ZgwClient(_Client):
         return {
             **super().headers(),
             "Authorization": f"Bearer {zgw_token(settings.KCC_ZGW_CLIENT_ID, settings.KCC_ZGW_SECRET)}",
+            # The Zaken API requires the CRS headers on some reads too (a case has a geometry).
             "Accept-Crs": "EPSG:4326",
+            "Content-Crs": "EPSG:4326",
         }
 
 
@@ -175,7 +187,6 @@ class ZakenClient(_ZgwClient):
         data = self.request(
             "POST", "/zaken/_zoek",
             json={"rol__betrokkeneIdentificatie__natuurlijkPersoon__inpBsn": bsn},
-            headers={"Content-Crs": "EPSG:4326"},
         )
         return data.get("results", [])
 
