@@ -2,18 +2,33 @@
 ends the session at the identity provider, whether the user logged out or the idle timeout did.
 
 Django's `logout()` sends `user_logged_out` before it empties the session: the receiver takes
-the ID token from it. ProviderLogoutMiddleware then keeps the token in the new, anonymous
-session and turns the response's redirect (to the login page) into one to `sso:logout`, which
-POSTs it to the provider's end_session_endpoint. A POST, so that the ID token (names, e-mail)
-never lands in a URL or the browser history.
+the ID token from it. ProviderLogoutMiddleware then turns the response's redirect (to the login
+page) into one to the provider's end_session_endpoint, with the ID token as `id_token_hint`
+and the login page as `post_logout_redirect_uri`, which the provider sends the browser back to.
+
+A GET redirect, as the specification's every provider supports: a cross-site POST would not
+carry the provider's SameSite=Lax session cookie, so its session would survive. The ID token
+thus travels in the URL to the provider (over TLS); it expires, and the provider already knows
+everything in it.
 """
 
-from django.conf import settings
-from django.urls import reverse
+from urllib.parse import urlencode
 
-# The ID token (mozilla-django-oidc's key) and where it waits for sso:logout.
+from django.conf import settings
+from django.shortcuts import resolve_url
+
+# mozilla-django-oidc keeps the ID token here (OIDC_STORE_ID_TOKEN).
 ID_TOKEN_KEY = "oidc_id_token"  # noqa: S105  (a session key, not a secret)
-PENDING_KEY = "kcc_sso_end_session"
+
+
+def provider_logout_url(request, id_token: str) -> str:
+    params = urlencode({
+        "id_token_hint": id_token,
+        "client_id": settings.OIDC_RP_CLIENT_ID,
+        "post_logout_redirect_uri": request.build_absolute_uri(resolve_url(settings.LOGIN_URL)),
+    })
+    endpoint = settings.KCC_OIDC_LOGOUT_ENDPOINT
+    return f"{endpoint}{'&' if '?' in endpoint else '?'}{params}"
 
 
 def remember_provider_logout(sender, request, user, **kwargs):
@@ -39,10 +54,7 @@ class ProviderLogoutMiddleware:
         if not id_token:
             return response
         if response.has_header("HX-Redirect"):
-            response["HX-Redirect"] = reverse("sso:logout")
+            response["HX-Redirect"] = provider_logout_url(request, id_token)
         elif response.status_code in (301, 302, 303, 307, 308):
-            response["Location"] = reverse("sso:logout")
-        else:
-            return response
-        request.session[PENDING_KEY] = id_token
+            response["Location"] = provider_logout_url(request, id_token)
         return response

@@ -7,5 +7,4 @@ app_name = "sso"
 urlpatterns = [
     path("inloggen/", views.login_view, name="login"),
     path("callback/", views.callback_view, name="callback"),
-    path("afmelden/", views.logout_view, name="logout"),
 ]

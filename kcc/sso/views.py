@@ -1,6 +1,5 @@
-"""Sign-in with the organisation account: start (sso:login), the provider's answer
-(sso:callback) and the logout at the provider (sso:logout). All three are public: the user is
-not signed in yet, or no longer."""
+"""Sign-in with the organisation account: start (sso:login) and the provider's answer
+(sso:callback). Both are public: the user is not signed in yet. Logout: logout.py."""
 
 import logging
 
@@ -8,16 +7,13 @@ import requests
 from django.conf import settings
 from django.core.exceptions import SuspiciousOperation
 from django.http import Http404
-from django.shortcuts import redirect, resolve_url
 from django.template.response import TemplateResponse
-from django.utils.cache import add_never_cache_headers
 from django.views.decorators.http import require_GET
 from mozilla_django_oidc.views import OIDCAuthenticationCallbackView, OIDCAuthenticationRequestView
 
 from kcc.core.access import public_view
 
 from .constants import Refusal
-from .logout import PENDING_KEY
 
 logger = logging.getLogger(__name__)
 
@@ -60,32 +56,7 @@ class _Callback(OIDCAuthenticationCallbackView):
         reason = getattr(self.request, "kcc_sso_refusal", None) or Refusal.INVALID
         return _refused(self.request, reason, status=400 if reason == Refusal.INVALID else 403)
 
-    def login_success(self):
-        self.request.session.pop(PENDING_KEY, None)
-        return super().login_success()
-
 
 login_view = public_view(require_GET(_Start.as_view()))
 callback_view = public_view(require_GET(_Callback.as_view()))
 
-
-@public_view
-@require_GET
-def logout_view(request):
-    """Log out at the provider: a form POSTed to its end_session_endpoint (by static/sso/js,
-    or by the button without JavaScript), which sends the browser back to the login page."""
-    id_token = request.session.pop(PENDING_KEY, None)
-    if not (id_token and settings.KCC_OIDC_ENABLED and settings.KCC_OIDC_LOGOUT_ENDPOINT):
-        return redirect(settings.LOGIN_URL)
-    response = TemplateResponse(
-        request,
-        "sso/logout.html",
-        {
-            "endpoint": settings.KCC_OIDC_LOGOUT_ENDPOINT,
-            "id_token": id_token,
-            "client_id": settings.OIDC_RP_CLIENT_ID,
-            "post_logout_redirect_uri": request.build_absolute_uri(resolve_url(settings.LOGIN_URL)),
-        },
-    )
-    add_never_cache_headers(response)
-    return response

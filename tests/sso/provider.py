@@ -42,6 +42,7 @@ USERS = {
 def _rsa_jwk(kid: str):
     key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
     jwk = json.loads(RSAAlgorithm.to_jwk(key))
+    jwk.pop("key_ops", None)  # PyJWT marks a private key "sign" only; the provider also verifies with it
     jwk.update(kid=kid, use="sig", alg="RS256")
     return key, jwk
 
@@ -117,8 +118,9 @@ class ProviderBrowser:
         the URL the provider redirects back to (our callback with code and state)."""
         return self._walk(self.http.get(url, allow_redirects=False, timeout=10), login=login, password=password)
 
-    def post(self, url: str, data: dict) -> str:
-        return self._walk(self.http.post(url, data=data, allow_redirects=False, timeout=10))
+    def follow(self, url: str) -> str:
+        """Follow `url` (e.g. the logout at the provider) and answer its pages."""
+        return self._walk(self.http.get(url, allow_redirects=False, timeout=10))
 
     def _walk(self, response, *, login: str | None = None, password: str = "") -> str:
         for _ in range(20):

@@ -76,6 +76,7 @@ server.listen(config.port || 0, '127.0.0.1', () => {
     },
   });
   provider.on('server_error', (ctx, err) => console.error('server_error', err));
+  provider.on('end_session.error', (ctx, err) => console.error('end_session.error', err, err.cause));
 
   server.on('request', provider.callback());
   console.log(`listening ${issuer}`);
