@@ -29,6 +29,10 @@ class KnowledgePanel:
     links: list[ContactArticle] = field(default_factory=list)
     reading: object = None  # the article shown inline, if any
     refusal: object = None  # DomainError: why the user may not (un)link now, else None
+    # The workspace's first response leaves the suggestions out (they are the pane's costliest
+    # read, a full-text ranking); the pane then asks for them with htmx right after the page is
+    # shown, through the search endpoint with an empty search (docs/desk.md, "Speed").
+    suggestions_deferred: bool = False
 
     @property
     def can_change(self) -> bool:
@@ -74,7 +78,7 @@ def contact_article_links(contact: Contact) -> list[ContactArticle]:
     return list(ContactArticle.objects.filter(contact=contact).select_related("article").order_by("created_at", "pk"))
 
 
-def knowledge_panel(*, user, contact: Contact, q: str | None = None, reading=None, suggestions: bool = True) -> KnowledgePanel:
+def knowledge_panel(*, user, contact: Contact, q: str | None = None, reading=None, suggestions: bool = True, defer_suggestions: bool = False) -> KnowledgePanel:
     """Everything the pane shows for `contact`: suggestions from its question (or the results
     of the typed search `q`), the linked articles, the article being read, and whether the
     user may still link and unlink (``services.article_link_refusal``)."""
@@ -83,6 +87,8 @@ def knowledge_panel(*, user, contact: Contact, q: str | None = None, reading=Non
     if q:
         panel.query = q
         panel.hits = article_search_for(user=user, q=q)
+    elif defer_suggestions:
+        panel.suggestions_deferred = True
     elif suggestions:
         panel.suggestions = article_suggestions_for(user=user, contact=contact)
     panel.links = contact_article_links(contact)
@@ -90,12 +96,13 @@ def knowledge_panel(*, user, contact: Contact, q: str | None = None, reading=Non
 
 
 def knowledge_panel_context(request, contact: Contact) -> KnowledgePanel | None:
-    """For pages that include the pane: None for users who do not work contacts."""
+    """For pages that include the pane: None for users who do not work contacts. The
+    suggestions follow in a second request (``suggestions_deferred``)."""
     from kcc.core.access import is_kcc
 
     if not is_kcc(request.user):
         return None
-    return knowledge_panel(user=request.user, contact=contact)
+    return knowledge_panel(user=request.user, contact=contact, defer_suggestions=True)
 
 
 def readable_article(*, user, article_pk):

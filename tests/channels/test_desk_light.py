@@ -174,3 +174,42 @@ def test_another_question_answers_the_new_questions_desk_with_a_pinned_cost(logi
     html = response.content.decode()
     assert "<html" not in html and f"Contact #{second.pk}" in html.replace("Klantcontact", "Contact")
     assert second.conversation_key == first.conversation_key and second.customer == jan
+
+
+# --- the knowledge suggestions follow the workspace ---------------------------------------
+
+
+def test_workspace_leaves_the_suggestions_to_a_second_request_that_answers_them(login, agent, editor, kcc_department):
+    from knowledgebase.services import article_create, article_publish
+
+    article = article_create(user=editor, owner_department=kcc_department, title="Paspoort aanvragen", body="Een paspoort vraagt u aan bij de balie.")
+    article_publish(user=editor, article=article, summary="Eerste versie")
+    contact = call_start(user=agent)
+    contact.question = "Hoe vraag ik een nieuw paspoort aan?"
+    contact.save(update_fields=["question"])
+    client = login(agent)
+    html = client.get(reverse("channels:contact_detail", args=[contact.pk])).content.decode()
+    search_url = reverse("channels:knowledge_search", args=[contact.pk])
+    pending = html[html.index('data-testid="article-suggestions-pending"'):]
+    pending = pending[:pending.index("</p>")]
+    # Loaded right after the page is shown, into the results, in the search form's sync scope
+    # (a search typed meanwhile replaces it).
+    assert f'hx-post="{search_url}"' in pending and 'hx-trigger="load"' in pending
+    assert 'hx-target="#kp-results"' in pending and 'hx-sync="#kp-form:replace"' in pending
+    assert 'id="kp-form"' in html
+    assert 'data-testid="article-suggestions"' not in html  # not ranked in the first response
+    answer = client.post(search_url, {}, HTTP_HX_REQUEST="true").content.decode()
+    assert 'data-testid="article-suggestions"' in answer and "Paspoort aanvragen" in answer
+    assert "article-suggestions-pending" not in answer
+
+
+CLOSE_QUERIES = 33
+
+
+def test_htmx_close_has_a_pinned_cost(login, agent, belastingen, django_assert_num_queries):
+    contact = _open_call(agent)
+    client = login(agent)
+    client.get(reverse("channels:contact_detail", args=[contact.pk]))  # session, navigation caches
+    with django_assert_num_queries(CLOSE_QUERIES):
+        response = client.post(reverse("channels:contact_close", args=[contact.pk]), _callback_post(belastingen), HTTP_HX_REQUEST="true")
+    assert response.status_code == 200 and 'data-testid="next-contact"' in response.content.decode()

@@ -147,16 +147,17 @@ def test_j_k_and_enter_work_the_inbox_and_survive_a_refresh(page, live_server, l
     assert {c.pk for c in contacts} >= {int(second)}
 
 
-@pytest.mark.xfail(
-    strict=False,
-    reason="Intermittent (about 1 in 5 runs on the shared 2-core machine): the palette dialog is not found "
-    "by role after the first Ctrl+K. Open defect, see the session-2 closing note; the palette's own view "
-    "tests (tests/core/test_palette.py) and the '?' and shortcut tests here stay strict.",
-)
+def scripts_ready(page):
+    """Ctrl+K is handled by app.js and palette.js (deferred scripts). After a navigation the URL
+    changes before they have run; a Ctrl+K in that moment is the browser's own (the cause of the
+    old intermittent failure of the palette walk: it pressed Ctrl+K right after to_have_url)."""
+    page.wait_for_function("() => !!(window.kccPalette && window.htmx) && document.readyState !== 'loading'")
+
+
 def test_ctrl_k_palette_jumps_to_a_customer_and_to_an_article(page, live_server, login_page, agent, jan, passport, axe):
     login_page(page, "agent")
     page.goto(f"{live_server.url}/")
-    page.wait_for_function("() => !!(window.kccPalette && window.htmx)")
+    scripts_ready(page)
     palette = page.get_by_role("dialog", name="Ga naar")
     page.keyboard.press("Control+k")
     expect(palette).to_be_visible()
@@ -175,6 +176,7 @@ def test_ctrl_k_palette_jumps_to_a_customer_and_to_an_article(page, live_server,
     assert "Jansen" not in page.url
     assert ProcessingLogEntry.objects.filter(customer=jan, action=LogAction.SEARCH, context="opdrachtpalet").exists()
 
+    scripts_ready(page)
     page.keyboard.press("Control+k")
     page.keyboard.type("paspoort aanvragen")
     article = page.get_by_role("option", name=re.compile("Paspoort aanvragen"))
@@ -185,6 +187,7 @@ def test_ctrl_k_palette_jumps_to_a_customer_and_to_an_article(page, live_server,
     page.keyboard.press("Enter")
     expect(page).to_have_url(re.compile(rf"/kennisbank/artikel/{passport.pk}/$"))
 
+    scripts_ready(page)
     page.keyboard.press("Control+k")
     expect(palette).to_be_visible()
     page.keyboard.press("Escape")
