@@ -101,6 +101,22 @@ TRANSFER_REASONS = [
     "Inwoner is boos en vraagt om een leidinggevende van de afdeling.",
     "Complexe situatie, meerdere regelingen tegelijk.",
 ]
+# Questions agents often take for another department's subject: (department, subject) -> the
+# department they then pick as topic and transfer to, which marks them "niet voor ons". Most
+# misroutes in practice are such systematic confusions, not random slips; transfer advice
+# (channels/advice.py) learns them from the history (bench/advice.py measures it).
+CONFUSIONS = {
+    ("openbare-ruimte", "Zwerfafval"): "afval",
+    ("belastingen", "Aanslag gemeentelijke belastingen"): "afval",
+    ("vergunningen", "Kapvergunning"): "openbare-ruimte",
+    ("wmo", "Eigen bijdrage Wmo"): "belastingen",
+    ("wmo", "Woningaanpassing"): "wonen",
+    ("parkeren", "Parkeerboete"): "belastingen",
+    ("burgerzaken", "Verhuizing doorgeven"): "wonen",
+    ("werk-inkomen", "Bijzondere bijstand"): "wmo",
+}
+CONFUSION_SHARE = 0.6
+RANDOM_MISROUTE_SHARE = 0.07
 NOT_FOR_US_NOTES = [
     "Dit gaat over een aanslag, niet over een vergunning.",
     "Hoort bij Burgerzaken (adreswijziging).",
@@ -219,6 +235,10 @@ def _seed_history(out, rng, now, departments, agents, customers, backoffice) -> 
             if customers and rng.random() > anon_share:
                 customer = rng.choice(customers)
             outcome = _outcome(rng)
+            topic = code
+            wrong = CONFUSIONS.get((code, subject))
+            if outcome == Outcome.TRANSFERRED and wrong in departments and rng.random() < CONFUSION_SHARE:
+                topic = wrong  # the agent took it for the other department's subject
             agent = rng.choice(agents)
             caller = ""
             if channel == Channel.PHONE:
@@ -227,20 +247,20 @@ def _seed_history(out, rng, now, departments, agents, customers, backoffice) -> 
             contacts.append(
                 Contact(
                     channel=channel, direction=Direction.INBOUND, customer=customer, subject=subject, question=question,
-                    topic_department=departments[code], status=ContactStatus.CLOSED, assigned_to=agent, claimed_at=answered,
+                    topic_department=departments[topic], status=ContactStatus.CLOSED, assigned_to=agent, claimed_at=answered,
                     started_at=started, answered_at=answered, ended_at=ended, outcome=outcome, closed_by=agent,
                     conversation_key=uuid.uuid4(), caller_address=caller,
                     notes="Ruggespraak met collega gehouden." if outcome == Outcome.RESOLVED_AFTER_CONSULT else "",
                 )
             )
-            plans.append(code)
+            plans.append((code, topic))
     created = Contact.objects.bulk_create(contacts, batch_size=500)
     if not created or created[0].pk is None:  # backends without RETURNING
         created = list(Contact.objects.order_by("-pk")[: len(contacts)])[::-1]
 
     messages, transfers = [], []
     other_codes = [c for c in departments if c != "kcc"]
-    for contact, code in zip(created, plans, strict=True):
+    for contact, (code, topic) in zip(created, plans, strict=True):
         if contact.channel == Channel.EMAIL or contact.channel in SOCIAL_CHANNELS:
             is_mail = contact.channel == Channel.EMAIL
             sender = _email_address(contact.customer, rng) if is_mail else f"+316{rng.randint(10000000, 99999999)}"
@@ -269,8 +289,9 @@ def _seed_history(out, rng, now, departments, agents, customers, backoffice) -> 
                 )
         if contact.outcome == Outcome.TRANSFERRED and code in departments:
             transfer = Transfer(contact=contact, from_user=contact.closed_by, to_department=departments[code], reason=rng.choice(TRANSFER_REASONS))
-            if rng.random() < 0.2:
-                wrong = [c for c in other_codes if c != code]
+            confused = topic != code
+            if confused or rng.random() < RANDOM_MISROUTE_SHARE:
+                wrong = [topic] if confused else [c for c in other_codes if c != code]
                 if wrong:
                     # The agent picked the wrong department; the receiving one says where it belonged.
                     transfer.to_department = departments[rng.choice(wrong)]

@@ -24,6 +24,8 @@
     if (el.matches("select[data-outcome-select]") || el.name === "topic_department") { requestAdvice(el.form); }
   });
 
+  // Capture phase: the hidden cursor and article fields are set before htmx, listening on the
+  // button itself, collects the form's values.
   document.addEventListener("click", function (event) {
     var take = event.target.closest && event.target.closest("[data-advice-take]");
     if (take) {
@@ -46,7 +48,7 @@
       var reading = document.querySelector("#kp-reader [data-article]");
       if (article && reading && insert.value === "answer") { article.value = reading.getAttribute("data-article"); }
     }
-  });
+  }, true);
 
   function placeCursor(root) {
     var reply = (root || document).querySelector("textarea[data-cursor]");
@@ -57,10 +59,9 @@
     reply.setSelectionRange(at, at);
   }
 
-  document.addEventListener("htmx:afterSettle", function (event) {
-    var target = event.detail && event.detail.target;
-    if (target && target.id === "reply") { placeCursor(target); }
-  });
+  // After any swap: the reply that came back carries data-cursor (an outerHTML swap replaces
+  // the element the event names, so look in the document).
+  document.addEventListener("htmx:afterSettle", function () { placeCursor(document); });
   if (document.readyState === "loading") {
     document.addEventListener("DOMContentLoaded", function () { requestAdvice(document.getElementById("close-form")); });
   } else {
