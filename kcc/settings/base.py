@@ -15,6 +15,12 @@ from kcc.settings.environment import BASE_DIR, env
 
 VAR_DIR = BASE_DIR / "var"
 
+# Organisation profile: "gemeente" (municipality) or "woningcorporatie" (housing corporation).
+# It sets the vocabulary (kcc/core/terminology.py), the demo organisation and its embedded
+# database, the organisation name's default, and which panels show (BRP and cases only for a
+# municipality); a system check refuses other values.
+KCC_ORGANISATION_KIND = env("KCC_ORGANISATION_KIND", default="gemeente")
+
 # ------------------------------------------------------------------------------- Django core --
 
 DEBUG = env.bool("DJANGO_DEBUG", default=False)
@@ -95,7 +101,9 @@ TEMPLATES = [
 
 # ---------------------------------------------------------------------------------- Database --
 
-DATABASES = {"default": env.db_url("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'db.sqlite3'}")}
+# The embedded database is per profile, so the two demo organisations never mix in one file.
+_sqlite_name = "db.sqlite3" if KCC_ORGANISATION_KIND == "gemeente" else f"db-{KCC_ORGANISATION_KIND}.sqlite3"
+DATABASES = {"default": env.db_url("DATABASE_URL", default=f"sqlite:///{VAR_DIR / _sqlite_name}")}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # Web, worker and beat share one file: WAL plus a busy timeout keeps them from
     # tripping over each other, IMMEDIATE transactions avoid lock-upgrade deadlocks.
@@ -350,10 +358,7 @@ LOGGING = {
 
 # ------------------------------------------------------------------------------- Application --
 
-# Organisation profile: "gemeente" (municipality) or "woningcorporatie" (housing corporation).
-# It sets the vocabulary (kcc/core/terminology.py), the demo organisation and which panels show
-# (BRP and cases only for a municipality); a system check refuses other values.
-KCC_ORGANISATION_KIND = env("KCC_ORGANISATION_KIND", default="gemeente")
+# KCC_ORGANISATION_KIND is read at the top of this module.
 KCC_ORGANISATION_NAME = env(
     "KCC_ORGANISATION_NAME",
     default="Woonstichting Voorbeeldwonen" if KCC_ORGANISATION_KIND == "woningcorporatie" else "Gemeente Voorbeeldstad",
