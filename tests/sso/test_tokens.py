@@ -5,6 +5,7 @@ through the real provider."""
 
 import logging
 import time
+from urllib.parse import parse_qs, urlsplit
 
 import jwt
 import pytest
@@ -121,6 +122,14 @@ def test_a_callback_with_a_state_we_never_issued_is_refused(sso, client):
     assert response.status_code == 400
 
 
+def _two_sign_ins(sso, client):
+    """Two sign-ins of one browser at the provider: the code of the first, the state of the second."""
+    browser = sso.browser()
+    first = browser.authorize(client.get(reverse("sso:login"))["Location"], login="sanne")
+    second = browser.authorize(client.get(reverse("sso:login"))["Location"], login="sanne")
+    return parse_qs(urlsplit(first).query)["code"][0], parse_qs(urlsplit(second).query)["state"][0]
+
+
 def test_a_replayed_nonce_is_refused(settings, sso, group_mapping, client, caplog):
     """The code (and so the ID token and its nonce) of one sign-in, presented with the state of
     a second one: the nonce is not the second sign-in's. PKCE is off here, or the provider
@@ -129,11 +138,7 @@ def test_a_replayed_nonce_is_refused(settings, sso, group_mapping, client, caplo
 
     get_user_model().objects.create_user("sanne")
     settings.OIDC_USE_PKCE = False
-    browser = sso.browser()
-    first = browser.authorize(client.get(reverse("sso:login"))["Location"], login="sanne")
-    second = browser.authorize(client.get(reverse("sso:login"))["Location"], login="sanne")
-    code_of_first = dict(p.split("=", 1) for p in first.split("?", 1)[1].split("&"))["code"]
-    state_of_second = dict(p.split("=", 1) for p in second.split("?", 1)[1].split("&"))["state"]
+    code_of_first, state_of_second = _two_sign_ins(sso, client)
     with caplog.at_level(logging.WARNING, logger="kcc.sso"):
         response = client.get(reverse("sso:callback"), {"code": code_of_first, "state": state_of_second})
     assert response.status_code == 400
@@ -142,11 +147,7 @@ def test_a_replayed_nonce_is_refused(settings, sso, group_mapping, client, caplo
 
 
 def test_with_pkce_a_code_of_another_sign_in_is_refused_by_the_provider(sso, group_mapping, client):
-    browser = sso.browser()
-    first = browser.authorize(client.get(reverse("sso:login"))["Location"], login="sanne")
-    second = browser.authorize(client.get(reverse("sso:login"))["Location"], login="sanne")
-    code_of_first = dict(p.split("=", 1) for p in first.split("?", 1)[1].split("&"))["code"]
-    state_of_second = dict(p.split("=", 1) for p in second.split("?", 1)[1].split("&"))["state"]
+    code_of_first, state_of_second = _two_sign_ins(sso, client)
     response = client.get(reverse("sso:callback"), {"code": code_of_first, "state": state_of_second})
     assert response.status_code == 400
     assert "_auth_user_id" not in client.session
