@@ -10,6 +10,8 @@ was considered and rejected: it brings a database model for services, django-sol
 django-simple-certmanager dependency and admin screens for what is three settings here.
 """
 
+import logging
+import threading
 import time
 from dataclasses import dataclass
 from urllib.parse import urlsplit
@@ -21,6 +23,8 @@ from openapi_core.contrib.requests import RequestsOpenAPIRequest, RequestsOpenAP
 
 from .constants import BRP_FIELDS
 from .specs import openapi_for, validate_discriminated
+
+logger = logging.getLogger(__name__)
 
 
 class ApiError(Exception):
@@ -57,8 +61,17 @@ class _Client:
         self.base_url = base_url.rstrip("/")
         self.base_path = urlsplit(self.base_url).path
         self.deadline = deadline or Deadline(settings.KCC_COMMONGROUND_TIMEOUT)
-        self.session = requests.Session()
-        self.session.trust_env = False
+        self._local = threading.local()
+
+    @property
+    def session(self) -> requests.Session:
+        """One session per thread: case details are fetched in parallel threads, and a
+        requests.Session is not documented as thread-safe."""
+        session = getattr(self._local, "session", None)
+        if session is None:
+            session = self._local.session = requests.Session()
+            session.trust_env = False  # no proxy or .netrc from the environment
+        return session
 
     # Subclasses add authentication and protocol headers.
     def headers(self) -> dict:
@@ -79,6 +92,18 @@ class _Client:
         return isinstance(url, str) and url.startswith(self.base_url + "/")
 
     def request(self, method: str, path: str, *, json=None, params=None, headers=None) -> dict:
+        """One call, validated both ways. Anything unexpected on the way (a library error, a
+        body our code cannot handle) is logged without its data and becomes an ApiError too:
+        a remote never causes a 500 in the desk."""
+        try:
+            return self._request(method, path, json=json, params=params, headers=headers)
+        except ApiError:
+            raise
+        except Exception as exc:
+            logger.exception("%s: unexpected error in a %s request", self.api, method)
+            raise ApiError("contract", api=self.api, detail=type(exc).__name__) from exc
+
+    def _request(self, method: str, path: str, *, json=None, params=None, headers=None) -> dict:
         url = self.url(path)
         if not self.owns(url):
             raise ApiError("request", api=self.api, detail="URL outside the configured API")

@@ -149,6 +149,15 @@ def _catalogi_name(client: CatalogiClient, url: str) -> str:
 
 
 def _case(zaak: dict, *, zaken: ZakenClient, catalogi: CatalogiClient) -> Case:
+    try:
+        return _case_unguarded(zaak, zaken=zaken, catalogi=catalogi)
+    except ApiError:
+        raise
+    except Exception as exc:  # a case the spec allows but this code cannot show: degrade, never 500
+        raise ApiError("contract", api="zaken", detail=type(exc).__name__) from exc
+
+
+def _case_unguarded(zaak: dict, *, zaken: ZakenClient, catalogi: CatalogiClient) -> Case:
     status_name, status_at = "", None
     if zaak.get("status"):
         status = zaken.status(zaak["status"])

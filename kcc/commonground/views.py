@@ -29,7 +29,7 @@ PAGE = "commonground/panels.html"
 def panels_available() -> bool:
     """For a municipality only (a housing corporation has no access to the BRP or a
     zaaksysteem); each panel also needs its integration configured."""
-    return getattr(settings, "KCC_ORGANISATION_KIND", "gemeente") == "gemeente"
+    return settings.KCC_ORGANISATION_KIND == "gemeente"
 
 
 def error_message(exc: ApiError) -> str:
@@ -141,7 +141,10 @@ def brp_adopt(request, pk):
     except DomainError as exc:
         return _brp(request, contact, person=person, error=exc.message, searched=True)
     contact.customer = customer
-    return _brp(request, contact, person=person, adopted=True)
+    response = _brp(request, contact, person=person, adopted=True)
+    # The case panel reloads itself: the record may have a BSN now.
+    response["HX-Trigger"] = "cg-customer-changed"
+    return response
 
 
 # --- Cases ------------------------------------------------------------------------------------

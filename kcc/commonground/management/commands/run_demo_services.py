@@ -38,8 +38,15 @@ class Command(BaseCommand):
         parser.add_argument("--once", action="store_true", help="Start, report the addresses and stop (for tests).")
 
     def handle(self, *args, refresh: int, once: bool, **options):
-        if settings.SETTINGS_MODULE == "kcc.settings.prod" or getattr(settings, "KCC_ORGANISATION_KIND", "gemeente") != "gemeente":
-            raise CommandError("The demo services never run with production settings (or for a housing corporation).")
+        if settings.SETTINGS_MODULE == "kcc.settings.prod":
+            raise CommandError("The demo services never run with production settings.")
+        if settings.KCC_ORGANISATION_KIND != "gemeente":
+            # A housing corporation has no BRP or cases. Idle instead of ending: honcho stops
+            # web, worker and beat when one process of `make run` ends.
+            self.stdout.write("demo: no BRP or case services for a housing corporation")
+            while not once:
+                time.sleep(3600)
+            return
         ports = {api: _port(url, api) for api, url in (("brp", settings.KCC_BRP_URL), ("zaken", settings.KCC_ZAKEN_URL), ("catalogi", settings.KCC_CATALOGI_URL))}
         residents = demo_residents()
         doubles = start_doubles(lambda **kw: fixtures_for_residents(residents, **kw), ports=ports)
