@@ -36,7 +36,7 @@ def insert_at(text: str, snippet: str, cursor: int | None) -> tuple[str, int]:
         cursor = gap + 2 if gap >= 0 else len(text)
     before, after = text[:cursor], text[cursor:]
     if before and not before.endswith("\n"):
-        snippet = "\n" + snippet
+        snippet = "\n\n" + snippet  # a block of its own after the text before it
     if after and not after.startswith("\n"):
         snippet += "\n"
     return before + snippet + after, len(before) + len(snippet)

@@ -61,7 +61,13 @@
 
   // After any swap: the reply that came back carries data-cursor (an outerHTML swap replaces
   // the element the event names, so look in the document).
-  document.addEventListener("htmx:afterSettle", function () { placeCursor(document); });
+  document.addEventListener("htmx:afterSettle", function (event) {
+    placeCursor(document);
+    // The advice arrives below the close form's fields: bring it into the (scrolling) pane
+    // without moving the focus, which stays on the outcome.
+    var target = event.detail && event.detail.target;
+    if (target && target.id === "transfer-advice" && target.scrollIntoView) { target.scrollIntoView({ block: "nearest" }); }
+  });
   if (document.readyState === "loading") {
     document.addEventListener("DOMContentLoaded", function () { requestAdvice(document.getElementById("close-form")); });
   } else {

@@ -22,6 +22,7 @@ from knowledgebase.services import article_create, article_publish
 from knowledgebase.text_modules import text_module_save
 from tests.channels.factories import ContactFactory, MessageFactory, TransferFactory
 from tests.core.factories import DepartmentFactory
+from tests.e2e.test_desk_close import tab_to
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 SHOTS = Path(settings.BASE_DIR) / "var" / "screenshots"
@@ -30,14 +31,6 @@ SHOTS = Path(settings.BASE_DIR) / "var" / "screenshots"
 def shot(page, name):
     SHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SHOTS / f"desk-advice-{name}.png"))
-
-
-def tab_to(page, selector, limit=60):
-    for _ in range(limit):
-        if page.evaluate("(s) => document.activeElement && document.activeElement.matches(s)", selector):
-            return
-        page.keyboard.press("Tab")
-    raise AssertionError(f"{selector} never received focus")
 
 
 @pytest.fixture
@@ -135,7 +128,7 @@ def test_email_reply_with_a_text_module_and_an_articles_answer(page, live_server
     shot(page, "answer")
     axe(page, context="reply with an article's answer")
 
-    tab_to(page, "#reply-form button.utrecht-button--primary-action")
+    tab_to(page, "#reply-form button.utrecht-button--primary-action", limit=60)
     with page.expect_navigation():
         page.keyboard.press("Enter")
     sent = Message.objects.get(contact=contact, direction="outbound")

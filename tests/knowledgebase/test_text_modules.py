@@ -128,7 +128,8 @@ def test_insert_at_the_cursor_or_after_the_greeting():
     assert insert_at("Beste Jan,\n\nGroet", "TEKST", 12) == ("Beste Jan,\n\nTEKST\nGroet", 18)
     text, cursor = insert_at("Beste Jan,\n\n\n\nGroet", "TEKST", None)
     assert text == "Beste Jan,\n\nTEKST\n\nGroet" and text[:cursor].endswith("TEKST")
-    assert insert_at("abc", "X", 99) == ("abc\nX", 5)
+    assert insert_at("abc", "X", 99) == ("abc\n\nX", 6)
+    assert insert_at("Beste Jan,\n\nTEKST\nGroet", "MEER", 17) == ("Beste Jan,\n\nTEKST\n\nMEER\nGroet", 23)
 
 
 # --- on the desk -------------------------------------------------------------------------------
