@@ -729,6 +729,9 @@ def seed(out) -> None:
     seed_versions(out, editor)
     seed_reads_and_feedback(out)
     seed_guides(out, departments)
+    from .demo_text_modules import seed as seed_text_modules
+
+    seed_text_modules(out, departments, editor)
 
 
 def topic_count() -> int:

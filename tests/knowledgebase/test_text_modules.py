@@ -198,3 +198,15 @@ def test_insert_without_javascript_answers_the_whole_desk_with_the_text(mail, pu
 def test_phone_contacts_have_no_reply_to_insert_into(agent, login, public_article):
     call = ContactFactory(phone=True, status=ContactStatus.OPEN, assigned_to=agent)
     assert _insert(login(agent), call, text="", insert="answer", article=public_article.pk).status_code == 404
+
+
+def test_demo_text_modules_are_seeded_once_and_use_known_variables(editor, belastingen):
+    from knowledgebase import demo_text_modules
+
+    lines = []
+    demo_text_modules.seed(lines.append, {"belastingen": belastingen}, editor)
+    titles = set(TextModule.objects.values_list("title", flat=True))
+    assert "Kwijtschelding aanvragen" in titles and "Aanhef en afsluiting" in titles and "Parkeervergunning aanvragen" not in titles
+    count = TextModule.objects.count()
+    demo_text_modules.seed(lines.append, {"belastingen": belastingen}, editor)
+    assert TextModule.objects.count() == count
