@@ -1,9 +1,15 @@
 #!/usr/bin/env python3
 """Smoke check of a running KCC: log in as each demo role and fetch every page in that role's
-navigation, expecting 200. Used by bin/smoke.sh (CI) against `make run` on SQLite."""
+navigation, expecting 200. Used by bin/smoke.sh (CI) against `make run` on SQLite.
 
+With KCC_ORGANISATION_KIND=woningcorporatie (the server's profile) it also checks that the
+pages speak of the corporation: its name on the home page, and no "inwoner" or "gemeente" in
+the visible text of any page."""
+
+import html
 import html.parser
 import http.cookiejar
+import os
 import re
 import sys
 import urllib.error
@@ -12,6 +18,13 @@ import urllib.request
 
 PASSWORD = "Welkom-bij-het-KCC-2026"
 ROLES = ["agent", "teamleider", "backoffice", "manager", "redacteur", "beheerder", "privacy"]
+CORPORATION = os.environ.get("KCC_ORGANISATION_KIND", "gemeente") == "woningcorporatie"
+MUNICIPAL_WORDS = re.compile(r"inwoner|gemeente", re.IGNORECASE)
+
+
+def visible_text(body: str) -> str:
+    body = re.sub(r"(?is)<(script|style|template)\b.*?</\1>", " ", body)
+    return html.unescape(re.sub(r"(?s)<[^>]+>", " ", body))
 
 
 class NavParser(html.parser.HTMLParser):
@@ -70,12 +83,17 @@ def check_role(base: str, username: str) -> list[str]:
         failures.append(f"{username}: home page has no navigation")
     if not re.search(r'lang="nl"', body):
         failures.append(f"{username}: home page is not Dutch")
+    if CORPORATION and "Woonstichting Voorbeeldwonen" not in body:
+        failures.append(f"{username}: the corporation's name is not on the home page")
     for link in parser.links:
         status, page, _ = fetch(opener, urllib.parse.urljoin(base + "/", link))
         mark = "ok " if status == 200 else "ERR"
         print(f"  {mark} {status} {username:<11} {link}")
         if status != 200:
             failures.append(f"{username}: {link} answered {status}")
+        words = MUNICIPAL_WORDS.findall(visible_text(page)) if CORPORATION else []
+        if words:
+            failures.append(f"{username}: {link} says {sorted(set(words))} under the corporation profile")
     return failures
 
 

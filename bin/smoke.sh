@@ -2,6 +2,8 @@
 # Smoke check of the `make run` path on the embedded default (SQLite, no Redis): boot web,
 # worker and beat exactly as a newcomer would, then log in as each role and fetch every page
 # in its navigation. Uses the checkout's var/ (fresh in CI's new clone: first-run path).
+# KCC_ORGANISATION_KIND=woningcorporatie smokes the housing-corporation profile (its own
+# database var/db-woningcorporatie.sqlite3, and smoke.py checks its words).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 PORT=${SMOKE_PORT:-8765}
@@ -19,7 +21,7 @@ cleanup() {
 }
 trap cleanup EXIT
 
-echo "smoke: waiting for make run on port $PORT (log: $LOG)"
+echo "smoke: waiting for make run on port $PORT, profile ${KCC_ORGANISATION_KIND:-gemeente} (log: $LOG)"
 for i in $(seq 1 600); do
   if curl -fsS "http://127.0.0.1:$PORT/health/" >/dev/null 2>&1; then break; fi
   if ! kill -0 "$PID" 2>/dev/null; then echo "smoke: make run exited early:"; tail -50 "$LOG"; exit 1; fi

@@ -106,3 +106,11 @@ def test_the_municipal_demo_keeps_its_departments(settings):
     assert profile().customers == 2000
     assert [d[0] for d in profile().departments][:3] == ["kcc", "burgerzaken", "belastingen"]
     assert ("backoffice", "belastingen") in {(u, dep) for u, *_rest, dep in key_staff()}
+
+
+def test_make_run_keeps_running_for_a_corporation_without_brp_or_case_services(corporation_profile, capsys):
+    """The Procfile's demo services (Common Ground) have nothing to serve a corporation; the
+    command idles instead of ending, since honcho stops `make run` when one process ends."""
+    call_command("run_demo_services", "--once")
+    out = capsys.readouterr().out
+    assert "no BRP or case services for a housing corporation" in out and "demo brp" not in out
