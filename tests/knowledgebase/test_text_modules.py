@@ -210,3 +210,18 @@ def test_demo_text_modules_are_seeded_once_and_use_known_variables(editor, belas
     count = TextModule.objects.count()
     demo_text_modules.seed(lines.append, {"belastingen": belastingen}, editor)
     assert TextModule.objects.count() == count
+
+
+def test_reply_tools_cost_one_query_with_the_panes_links(mail, editor, belastingen, public_article, agent, django_assert_num_queries):
+    from channels.knowledge_panel import contact_article_links
+    from channels.reply_tools import reply_tools
+
+    for i in range(5):
+        text_module_save(user=editor, title=f"Blok {i}", body="x", department=belastingen)
+    ContactArticle.objects.create(contact=mail, article=public_article, marked_by=agent)
+    links = contact_article_links(mail)
+    with django_assert_num_queries(1):  # the modules; the answer's article comes with the pane's links
+        tools = reply_tools(contact=mail, links=links)
+    assert len(tools.modules) == 5 and tools.answer_article == public_article
+    with django_assert_num_queries(2):  # without the pane (the insert view): the links too
+        reply_tools(contact=mail)
