@@ -4,6 +4,8 @@ every department. Idempotent: only what is missing is created.
 
 Articles are generated from compact topic tables per department, so that each reads like a
 real KCC answer: the question, the answer in steps, costs and lead time, and what to watch.
+Under the housing-corporation profile the articles, the maintenance ABC, the guides, versions and
+feedback come from demo_data/corporatie.yaml instead (125 articles).
 """
 
 import random

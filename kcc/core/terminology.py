@@ -16,7 +16,7 @@ the *verhuureenheid*. Nothing else in the code branches on those words:
   translation catalogues for that; under the municipal profile they answer exactly as before.
 
 Panels that only make sense for a municipality (BRP, cases) ask ``is_municipality()`` or read
-``getattr(settings, "KCC_ORGANISATION_KIND", "gemeente")``.
+``settings.KCC_ORGANISATION_KIND``.
 """
 
 import re
@@ -61,7 +61,7 @@ def _messages():  # pragma: no cover - never called: lets makemessages find ever
 
 
 def kind() -> str:
-    return getattr(settings, "KCC_ORGANISATION_KIND", MUNICIPALITY)
+    return settings.KCC_ORGANISATION_KIND
 
 
 def is_corporation() -> bool:
@@ -205,7 +205,7 @@ def install() -> None:
 
 @checks.register()
 def check_organisation_kind(app_configs, **kwargs):
-    value = getattr(settings, "KCC_ORGANISATION_KIND", MUNICIPALITY)
+    value = settings.KCC_ORGANISATION_KIND
     if value not in KINDS:
         return [
             checks.Error(
