@@ -5,6 +5,7 @@ opens most are scanned. The municipal profile keeps its words on the same pages.
 
 import dataclasses
 import html.parser
+import io
 import re
 
 import pytest
@@ -67,7 +68,7 @@ def _seed_small(monkeypatch):
     monkeypatch.setattr(channels_demo, "PER_WORKING_DAY", 20)
     from django.core.management import call_command
 
-    call_command("seed_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
+    call_command("seed_demo", stdout=io.StringIO())
 
 
 def _detail_pages():
