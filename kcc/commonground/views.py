@@ -104,21 +104,28 @@ def brp_search(request, pk):
     return _brp(request, contact, form=form, results=found, searched=True)
 
 
+def _person_posted(request, contact):
+    """The person whose BSN was POSTed, fetched by BSN from the BRP: (person, None), or
+    (None, the panel's answer) for a bad BSN, a failing BRP or an unknown BSN."""
+    form = BsnForm(request.POST)
+    if not form.is_valid():
+        return None, _brp(request, contact, error=_("This is not a valid BSN (it fails the elfproef)."))
+    try:
+        person = lookups.brp_get(user=request.user, contact=contact, bsn=form.cleaned_data["bsn"])
+    except ApiError as exc:
+        return None, _brp(request, contact, error=error_message(exc), searched=True)
+    if person is None:
+        return None, _brp(request, contact, notice=_("The BRP does not know this BSN."), searched=True)
+    return person, None
+
+
 @require_POST
 @role_required(*KCC_ROLES)
 def brp_person(request, pk):
     """One person from the search results, fetched in full by BSN (POSTed)."""
     contact = _contact(request, pk, need=lookups.brp_enabled)
-    form = BsnForm(request.POST)
-    if not form.is_valid():
-        return _brp(request, contact, error=_("This is not a valid BSN (it fails the elfproef)."))
-    try:
-        person = lookups.brp_get(user=request.user, contact=contact, bsn=form.cleaned_data["bsn"])
-    except ApiError as exc:
-        return _brp(request, contact, error=error_message(exc), searched=True)
-    if person is None:
-        return _brp(request, contact, notice=_("The BRP does not know this BSN."), searched=True)
-    return _brp(request, contact, person=person, searched=True)
+    person, answer = _person_posted(request, contact)
+    return answer or _brp(request, contact, person=person, searched=True)
 
 
 @require_POST
@@ -127,15 +134,9 @@ def brp_adopt(request, pk):
     """"Overnemen in klantrecord": the person is fetched again from the BRP (never taken
     from the browser) and copied into the customer record in one step."""
     contact = _contact(request, pk, need=lookups.brp_enabled)
-    form = BsnForm(request.POST)
-    if not form.is_valid():
-        return _brp(request, contact, error=_("This is not a valid BSN (it fails the elfproef)."))
-    try:
-        person = lookups.brp_get(user=request.user, contact=contact, bsn=form.cleaned_data["bsn"])
-    except ApiError as exc:
-        return _brp(request, contact, error=error_message(exc), searched=True)
-    if person is None:
-        return _brp(request, contact, notice=_("The BRP does not know this BSN."), searched=True)
+    person, answer = _person_posted(request, contact)
+    if answer:
+        return answer
     try:
         customer = customer_adopt_brp(user=request.user, customer=contact.customer, person=person, contact=contact)
     except DomainError as exc:

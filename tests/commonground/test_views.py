@@ -7,7 +7,6 @@ from django.urls import reverse
 
 from callbacks.models import CallbackRequest
 from channels.constants import ContactStatus
-from kcc.commonground.services import customer_adopt_brp  # noqa: F401  (the service the adopt view uses)
 from kcc.core.constants import LogAction
 from kcc.core.models import ProcessingLogEntry
 from kcc.core.services import customer_create
