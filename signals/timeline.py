@@ -15,5 +15,8 @@ def signal_entries(*, user, customer, cursor, limit: int, light: bool = False) -
     qs = Evidence.objects.filter(
         contact__in=contact_scope(user).filter(customer=customer).values("pk"),
         signal__in=signal_scope(user).values("pk"),
-    ).select_related("signal", "signal__department", "contact")
+    ).select_related("signal", "signal__department", "contact").only(
+        "pk", "added_at", "note", "contact_id", "contact__started_at",
+        "signal__id", "signal__title", "signal__status", "signal__department__name",
+    )
     return [TimelineEntry(at=e.added_at, pk=e.pk, obj=e) for e in keyset_before(qs, "added_at", cursor, rank=RANK_SIGNAL)[:limit]]
