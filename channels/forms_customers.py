@@ -21,7 +21,7 @@ class TimelineFilterForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["soort"].choices = [(s.kind, s.label) for s in timeline.sources()]
+        self.fields["soort"].choices = [(s.kind, s.label) for s in reversed(timeline.sources())]  # contacts first
 
     def kinds(self) -> list[str]:
         return self.cleaned_data.get("soort") or [] if self.is_valid() else []
