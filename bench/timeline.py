@@ -38,6 +38,9 @@ os.environ["DATABASE_URL"] = os.environ.get("BENCH_DATABASE_URL", DEFAULT_URL)
 
 import inbox as inbox_bench  # noqa: E402 - bench/inbox.py: the seed and the measuring helpers
 
+# Importing bench/inbox.py pointed DATABASE_URL at its own database: this bench has its own.
+os.environ["DATABASE_URL"] = os.environ.get("BENCH_DATABASE_URL", DEFAULT_URL)
+
 HEAVY_CONTACTS = 450
 HEAVY_MARK = "bench-timeline"  # the heavy resident's street: found again on later runs
 QUOTED = (
