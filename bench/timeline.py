@@ -122,7 +122,7 @@ def seed_background(contacts: int, customers: int) -> None:
         cmin = Customer.objects.order_by("pk").values_list("pk", flat=True).first()
         insert_select(Contact, {
             "channel": "CASE WHEN g %% 10 < 6 THEN 'phone' ELSE 'email' END", "direction": "'inbound'",
-            "customer_id": "CASE WHEN g %% 4 = 0 THEN NULL ELSE %(cmin)s + (g * 7919) %% %(ncust)s END",
+            "customer_id": "CASE WHEN g %% 4 = 0 THEN NULL ELSE %(cmin)s + (g::bigint * 7919) %% %(ncust)s END",
             "subject": "(%(subjects)s::text[])[1 + g %% %(nsub)s]", "topic_department_id": "%(dep)s", "status": "'closed'",
             "started_at": "now() - (g * interval '31 seconds')", "answered_at": "now() - (g * interval '31 seconds')",
             "ended_at": "now() - (g * interval '31 seconds') + interval '5 minutes'", "outcome": "'resolved'",
