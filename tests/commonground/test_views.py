@@ -253,3 +253,19 @@ def test_old_free_text_case_numbers_stay_readable(login, agent, contact, doubles
     contact.save(update_fields=["case_identification"])
     html = login(agent).get(reverse("channels:contact_detail", args=[contact.pk])).content.decode()
     assert "Z-1999-77" in html
+
+
+
+# Session, user, memberships (roles), contact + customer, the processing-log insert: no query per
+# case or per person (the remotes are read over HTTP, case types from the cache).
+QUERIES_BRP = 5
+QUERIES_CASES = 5
+
+
+def test_panel_query_counts_are_fixed(login, agent, contact, brp, zaken, catalogi, django_assert_num_queries):
+    client = login(agent)
+    post(client, "cases_panel", contact)  # warm the case-type cache
+    with django_assert_num_queries(QUERIES_BRP):
+        post(client, "brp_panel", contact)
+    with django_assert_num_queries(QUERIES_CASES):
+        post(client, "cases_panel", contact)
