@@ -22,7 +22,7 @@ from datetime import datetime
 from django.db.models import Q, QuerySet
 from django.utils.dateparse import parse_datetime
 
-PAGE_SIZE = 25
+PAGE_SIZE = 20  # entries render at about 1.5 ms each: 20 keep a page within 100 ms (docs/performance.md)
 
 
 @dataclass(frozen=True)

@@ -118,11 +118,11 @@ def test_older_items_come_as_a_fragment_for_htmx(login, agent, customer):
     ContactFactory.create_batch(30, customer=customer, started_at=NOW - dt.timedelta(days=1))
     client = login(agent)
     first = client.get(reverse("channels:customer_timeline", args=[customer.pk])).content.decode()
-    assert first.count('data-testid="timeline-entry"') == 25
+    assert first.count('data-testid="timeline-entry"') == 20
     next_url = re.search(r'data-testid="timeline-more"', first) and re.search(r'href="([^"]+)" hx-get', first).group(1).replace("&amp;", "&")
     response = client.get(next_url, HTTP_HX_REQUEST="true")
     body = response.content.decode()
-    assert "<html" not in body and body.count('data-testid="timeline-entry"') == 5 and "data-autofocus" in body
+    assert "<html" not in body and body.count('data-testid="timeline-entry"') == 10 and "data-autofocus" in body
     assert 'data-testid="timeline-more"' not in body
     assert "HX-Request" in response["Vary"]
 
@@ -173,7 +173,7 @@ def test_a_page_costs_a_fixed_number_of_queries_also_at_400_contacts(login, agen
         EvidenceFactory(contact=c, signal=SignalFactory(department=belastingen))
     with django_assert_num_queries(TIMELINE_QUERIES):
         response = client.get(url)
-    assert response.content.decode().count('data-testid="timeline-entry"') == 25
+    assert response.content.decode().count('data-testid="timeline-entry"') == 20
     next_url = re.search(r'href="([^"]+)" hx-get', response.content.decode()).group(1).replace("&amp;", "&")
     with django_assert_num_queries(TIMELINE_QUERIES):
         assert client.get(next_url).status_code == 200
