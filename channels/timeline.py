@@ -5,9 +5,10 @@ agent's question and notes, and the knowledge articles linked to those contacts.
 Each source answers a keyset window in one query, within the viewer's contact scope.
 """
 
-from django.db.models import Count, IntegerField, OuterRef, Subquery
+from django.db.models import Count, IntegerField, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce, Left
 
+from kcc.core.access import is_kcc
 from kcc.core.timeline import TimelineEntry, keyset_before
 
 from .access import contact_scope
@@ -57,10 +58,20 @@ def contact_entries(*, user, customer, cursor, limit: int, light: bool = False) 
     return entries
 
 
+def customer_contacts_q(user, customer, prefix: str = "contact") -> Q:
+    """Rows whose contact (``prefix``) is one of the customer's contacts the user may see. KCC
+    staff see all of them (the customer was opened through ``access_customer``, so it is not
+    restricted): a plain join, which PostgreSQL plans in a fraction of the time the scope's
+    subquery takes (5-8 ms at a million contacts)."""
+    if is_kcc(user):
+        return Q(**{f"{prefix}__customer": customer})
+    return Q(**{f"{prefix}__in": contact_scope(user).filter(customer=customer).values("pk")})
+
+
 def article_entries(*, user, customer, cursor, limit: int, light: bool = False) -> list[TimelineEntry]:
     """Knowledge articles linked to the customer's contacts (one query)."""
     qs = (
-        ContactArticle.objects.filter(contact__in=contact_scope(user).filter(customer=customer).values("pk"))
+        ContactArticle.objects.filter(customer_contacts_q(user, customer))
         .select_related("article", "contact", "marked_by")
         .only(
             "pk", "created_at", "answered", "contact__id", "contact__subject", "contact__started_at",
