@@ -166,15 +166,6 @@ def topic_guide(contact: Contact) -> dict | None:
     return {"department": department, "sections": sections, "url": department_guide_url(department)}
 
 
-def customer_contact_list(*, user, customer: Customer, exclude: Contact | None = None, limit: int = 50) -> list[Contact]:
-    """The customer's contacts across every channel, newest first, within the user's scope.
-    Served by the (customer, started_at) index: cheap even with millions of contacts."""
-    qs = contact_scope(user).filter(customer=customer)
-    if exclude is not None:
-        qs = qs.exclude(pk=exclude.pk)
-    return list(qs.select_related("topic_department", "assigned_to").order_by("-started_at", "-pk")[:limit])
-
-
 def customer_contact_counts(customer_ids) -> dict[int, int]:
     """Contacts per customer, for the merge screen (one grouped query)."""
     rows = Contact.objects.filter(customer_id__in=list(customer_ids)).order_by().values("customer_id").annotate(n=Count("pk"))
