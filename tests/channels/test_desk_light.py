@@ -213,3 +213,20 @@ def test_htmx_close_has_a_pinned_cost(login, agent, belastingen, django_assert_n
     with django_assert_num_queries(CLOSE_QUERIES):
         response = client.post(reverse("channels:contact_close", args=[contact.pk]), _callback_post(belastingen), HTTP_HX_REQUEST="true")
     assert response.status_code == 200 and 'data-testid="next-contact"' in response.content.decode()
+
+
+def test_the_desk_carries_its_messages_so_a_swap_replaces_them(login, agent, belastingen):
+    """An old message ("verstuurd", "afgesloten") must not stay above the next workspace after an
+    htmx swap of the desk: on the contact page the messages are inside #desk, not above it."""
+    contact = _open_call(agent)
+    client = login(agent)
+    client.post(reverse("channels:contact_close", args=[contact.pk]), _callback_post(belastingen))  # no htmx: a message, then a redirect
+    html = client.get(reverse("channels:contact_detail", args=[contact.pk])).content.decode()
+    message = html.index(f"Klantcontact #{contact.pk} afgesloten")
+    desk = html.index('id="desk"')
+    assert desk < message  # inside the desk
+    assert html.count('class="kcc-messages"') == 1 and 'data-testid="desk-messages"' in html
+    # Other pages keep the page's own message region.
+    client.post(reverse("channels:contact_close", args=[contact.pk]), _callback_post(belastingen))
+    home = client.get(reverse("core:home")).content.decode()
+    assert 'class="kcc-messages" role="status">' in home and "desk-messages" not in home
