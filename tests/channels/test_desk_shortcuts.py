@@ -27,6 +27,7 @@ DESK_SOURCES = [
     *sorted((ROOT / "templates/channels").glob("_*.html")),
     *sorted((ROOT / "templates/channels/desk").glob("*.html")),
     ROOT / "templates/channels/contact_detail.html",
+    ROOT / "templates/channels/transfer_advice.html",  # loaded into the close form (Alt+Shift+D)
     ROOT / "templates/callbacks/contact_panel.html",
     *sorted((ROOT / "templates/signals/panels").glob("*.html")),
 ]
