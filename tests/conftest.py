@@ -113,3 +113,11 @@ def login(client):
         return client
 
     return _login
+
+
+def pytest_collection_modifyitems(session, config, items):
+    """Browser tests run last. Playwright's sync API keeps an event loop running in the main
+    thread for the rest of the session, and Django's sync code refuses to run under one
+    (AsyncToSync: "You cannot use AsyncToSync in the same thread as an async event loop"). The
+    browser walks of tests/commonground and tests/sso would otherwise run before tests/core."""
+    items.sort(key=lambda item: item.get_closest_marker("e2e") is not None)
