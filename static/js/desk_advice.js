@@ -55,6 +55,10 @@
     if (!reply) { return; }
     var at = parseInt(reply.getAttribute("data-cursor"), 10) || 0;
     reply.removeAttribute("data-cursor");
+    // The agent went on while the text was on its way (e.g. Alt+Shift+U to the outcome): the
+    // text is in the reply, the focus stays where the agent put it.
+    var active = document.activeElement;
+    if (active && active !== document.body && active.isConnected && !(reply.form && reply.form.contains(active))) { return; }
     reply.focus();
     reply.setSelectionRange(at, at);
   }

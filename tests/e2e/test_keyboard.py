@@ -98,6 +98,8 @@ def test_every_shortcut_on_the_agents_pages_does_what_it_says(page, live_server,
                 assert focused[0] == shortcut["id"] or focused[1] == shortcut["name"], (path, shortcut)
             else:
                 assert page.evaluate("window.__acted.pop()") == shortcut["combo"], (path, shortcut)
+                # An action may send an htmx request (e.g. "Antwoord invoegen"); let it land first.
+                page.wait_for_function("() => !document.querySelector('.htmx-request')")
             tried += 1
     assert tried >= 4
 
