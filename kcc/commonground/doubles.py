@@ -14,6 +14,7 @@ Used by tests/commonground/conftest.py and by ``manage.py run_demo_services`` (n
 production: that command refuses production settings).
 """
 
+import copy
 import json
 import re
 import threading
@@ -105,7 +106,8 @@ class LoopbackApi:
         data = json.loads(body) if body else None
         status, payload = self.route(request.method, path, request.args, data)
         if self.fault == "contract" and status == 200:
-            payload = self.break_contract(payload)
+            # A copy: the payload shares dicts with the fixtures, which later requests still serve.
+            payload = self.break_contract(copy.deepcopy(payload))
         response = self.json(payload, status)
         if status == 200 and self.fault != "contract":
             try:
