@@ -117,7 +117,8 @@ def test_two_questions_in_one_call_and_the_end_of_the_conversation(page, live_se
     expect(page.get_by_test_id("conversation")).to_contain_text("Vraag 2")
     second = Contact.objects.exclude(pk=first.pk).get()
     assert page.url.endswith(f"/inbox/contact/{second.pk}/")
-    assert focused(page) == "desk-title"  # focus lands on the new question's heading
+    # focus lands on the new question's heading (on htmx's afterSettle, a moment after the swap)
+    page.wait_for_function("() => document.activeElement && document.activeElement.id === 'desk-title'", timeout=5000)
     assert second.conversation_key == first.conversation_key and second.customer == jan
     axe(page, context="desk: second question")
     shot(page, "second-question")
