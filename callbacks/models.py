@@ -78,10 +78,10 @@ class CallbackRequest(models.Model):
     )
     note = models.TextField(_("note for the colleague"), blank=True, help_text=_("Internal; never shown to the resident."))
     case_identification = models.CharField(
-        _("case number"), max_length=64, blank=True,
+        _("case number"), max_length=64, blank=True, default="", db_default="",
         help_text=_("The case (zaak) the callback is about, taken from the contact it came from."),
     )
-    case_url = models.URLField(_("case URL"), max_length=1000, blank=True, help_text=_("The case's URL in the Zaken API."))
+    case_url = models.URLField(_("case URL"), max_length=1000, blank=True, default="", db_default="", help_text=_("The case's URL in the Zaken API."))
     deadline = models.DateField(
         _("deadline"),
         help_text=_("Last working day to call back: the department's norm in working days from the day it was made."),

@@ -78,11 +78,11 @@ class Contact(models.Model):
     # (kcc.commonground). Until December 2026 this was a free-text "zaaknummer"
     # (`case_reference`): those values live on as an identification without a URL.
     case_identification = models.CharField(
-        _("case number"), max_length=64, blank=True,
+        _("case number"), max_length=64, blank=True, default="", db_default="",
         help_text=_("Identification of the case (zaak) in the case system, e.g. ZAAK-2026-00042. Older contacts may hold a free-text number without a link."),
     )
     case_url = models.URLField(
-        _("case URL"), max_length=1000, blank=True,
+        _("case URL"), max_length=1000, blank=True, default="", db_default="",
         help_text=_("The case's URL in the Zaken API, set when the agent linked the case in the desk."),
     )
     external_id = models.CharField(
