@@ -17,7 +17,9 @@ What it does:
 1. Seeds (once) the PostgreSQL database `kcc_bench_desk` (`kcc_bench_desk_smoke` for --smoke),
    reusing the other benches' seeds in a child process: bench/inbox.py (core demo: departments
    incl. Belastingen, staff, 2,000 demo residents; then customers and contacts with INSERT ...
-   SELECT generate_series) and bench/knowledgebase.py (the demo articles plus generated ones).
+   SELECT generate_series) and bench/knowledgebase.py (the demo articles plus generated ones),
+   the demo's text modules, and transfers for the contacts closed as transferred, with
+   systematic misroutes marked "niet voor ons" (SUBJECT_HOME; T3's advice learns from them).
    Later runs only top up what is missing; --reseed drops the database first.
 2. Serves the app with gunicorn (gthread, 2 workers x 4 threads) on a free loopback port with
    the production settings (kcc.settings.prod: DEBUG off, whitenoise, manifest static files,
@@ -30,8 +32,8 @@ What it does:
    click), each --runs times:
    T1 screen-pop for a known caller; answer from the knowledge base; link the article; close.
    T2 unknown caller identified by postcode + house number; close with a callback to Belastingen.
-   T3 a transfer to another department.
-   T4 take the next e-mail; reply; close; go to the next.
+   T3 a transfer, following the advice (Alt+Shift+D takes the first advised department).
+   T4 take the next e-mail; reply with a text module and an article's answer; close; go to the next.
    T5 two questions in one call.
    T6 a WhatsApp reply.
 5. Prints per task: non-text keystrokes (key presses that are not typing text), full page loads
@@ -81,8 +83,8 @@ TASKS = ["T1", "T2", "T3", "T4", "T5", "T6"]
 TASK_TITLES = {
     "T1": "screen-pop, known caller; answer from the knowledge base; link the article; close",
     "T2": "unknown caller found by postcode + house number; close with a callback to Belastingen",
-    "T3": "transfer to another department",
-    "T4": "next e-mail; reply; close; next",
+    "T3": "transfer, following the advice",
+    "T4": "next e-mail; text module + answer; close; next",
     "T5": "two questions in one call",
     "T6": "WhatsApp reply",
 }
@@ -151,6 +153,8 @@ def seed_child(args) -> int:
     kb_bench.TOTAL_ARTICLES = args.articles
     kb_bench.USAGE_LINKS = 0  # its synthetic usage links would add contacts to the queue
     kb_bench.seed(out=print)
+    seed_text_modules()
+    seed_transfers()
     # The server runs with the production settings: give the bench agent a PBKDF2 password
     # (the test settings hash with MD5, which production does not accept).
     User = get_user_model()
@@ -162,6 +166,88 @@ def seed_child(args) -> int:
         cur.execute("ANALYZE")
     print(f"seed: done in {time.perf_counter() - t0:.0f} s")
     return 0
+
+
+# Where each bench subject belongs (bench/inbox.py SUBJECTS), and the department agents
+# systematically take it for (as channels/demo.py CONFUSIONS): the misroute history the
+# transfer advice learns from (T3, bench/advice.py).
+SUBJECT_HOME = {
+    "Paspoort verlengen": ("burgerzaken", None), "Rijbewijs kwijt": ("burgerzaken", None),
+    "Verhuizing doorgeven": ("burgerzaken", "wonen"), "Uittreksel BRP": ("burgerzaken", None),
+    "Afvalpas kwijt": ("afval", None), "Grofvuil ophalen": ("afval", "openbare-ruimte"),
+    "Container niet geleegd": ("afval", None), "WOZ-bezwaar": ("belastingen", "wonen"),
+    "Aanslag gemeentelijke belastingen": ("belastingen", "afval"), "Kwijtschelding": ("belastingen", "werk-inkomen"),
+    "Parkeervergunning": ("parkeren", "vergunningen"), "Bezoekersparkeren": ("parkeren", None),
+    "Bijstand aanvragen": ("werk-inkomen", None), "Uitkering niet ontvangen": ("werk-inkomen", None),
+    "Wmo-hulpmiddel": ("wmo", None), "Huishoudelijke hulp": ("wmo", "werk-inkomen"),
+    "Losliggende stoeptegel": ("openbare-ruimte", None), "Straatlantaarn kapot": ("openbare-ruimte", None),
+    "Dakkapel vergunning": ("vergunningen", "wonen"), "Urgentie woning": ("wonen", "wmo"),
+}
+CONFUSION_SHARE = 0.25  # of the transfers of a subject with a systematic confusion
+RANDOM_MISROUTE_SHARE = 0.05
+
+
+def seed_text_modules() -> None:
+    """The demo's text modules (T4 inserts one), once."""
+    from django.contrib.auth import get_user_model
+
+    from kcc.core.models import Department
+    from knowledgebase import demo_text_modules
+    from knowledgebase.models import TextModule
+
+    if TextModule.objects.exists():
+        return
+    departments = {d.code: d for d in Department.objects.all()}
+    editor = get_user_model().objects.get(username="redacteur")
+    demo_text_modules.seed(print, departments, editor)
+
+
+def seed_transfers() -> None:
+    """Transfers for the contacts closed as "transferred" (once): to the subject's department,
+    or (a quarter of the subjects with a systematic confusion, 5% at random) to another one that
+    marked it "niet voor ons" two hours later, naming where it belonged. The contact's topic
+    department is the one the agent transferred to, as at the desk."""
+    from django.db import connection
+
+    with connection.cursor() as cur:
+        cur.execute("SELECT count(*) FROM inbox_transfer")
+        if cur.fetchone()[0] >= 1000:  # seeded (the bench's own T3 runs add a few)
+            return
+        t0 = time.perf_counter()
+        cur.execute("SELECT code, id FROM core_department")
+        ids = dict(cur.fetchall())
+        rows = [(subject, ids[home], ids[wrong] if wrong else None) for subject, (home, wrong) in SUBJECT_HOME.items()]
+        others = [pk for code, pk in ids.items() if code != "kcc"]
+        cur.execute("SELECT setseed(0.12)")
+        cur.execute(
+            """
+            CREATE TEMP TABLE bench_routes AS
+            WITH home(subject, home_id, wrong_id) AS (SELECT * FROM unnest(%(subjects)s::text[], %(homes)s::bigint[], %(wrongs)s::bigint[]))
+            SELECT c.id AS contact_id, c.ended_at, h.home_id,
+                   CASE WHEN h.wrong_id IS NOT NULL AND random() < %(confusion)s THEN h.wrong_id
+                        WHEN random() < %(random_share)s THEN (%(others)s::bigint[])[1 + floor(random() * %(nothers)s)::int]
+                        ELSE h.home_id END AS to_id
+            FROM inbox_contact c JOIN home h ON h.subject = c.subject
+            WHERE c.outcome = 'transferred' AND c.ended_at IS NOT NULL
+            """,
+            {"subjects": [r[0] for r in rows], "homes": [r[1] for r in rows], "wrongs": [r[2] for r in rows],
+             "confusion": CONFUSION_SHARE, "random_share": RANDOM_MISROUTE_SHARE, "others": others, "nothers": len(others)},
+        )
+        cur.execute("UPDATE inbox_contact c SET topic_department_id = r.to_id FROM bench_routes r WHERE r.contact_id = c.id")
+        cur.execute(
+            """
+            INSERT INTO inbox_transfer (contact_id, to_department_id, reason, created_at, not_for_us_at, correct_department_id, not_for_us_note)
+            SELECT contact_id, to_id, 'Inhoudelijke vraag', ended_at,
+                   CASE WHEN to_id <> home_id THEN ended_at + interval '2 hours' END,
+                   CASE WHEN to_id <> home_id THEN home_id END,
+                   CASE WHEN to_id <> home_id THEN 'Hoort bij een andere afdeling' ELSE '' END
+            FROM bench_routes
+            """
+        )
+        n = cur.rowcount
+        cur.execute("DROP TABLE bench_routes")
+        cur.execute("ANALYZE inbox_transfer")
+        print(f"seed: {n} transfers in {time.perf_counter() - t0:.1f} s")
 
 
 def database_url(name: str) -> str:
@@ -722,11 +808,18 @@ SEL = {
     "callback_phone": "form[data-testid=close-form] [name='callback-phone']",
     "sibling": "form[action*='/nog-een-vraag/'] button",
     "reply_text": "#reply textarea",
-    "reply_submit": "#reply button[type=submit]",
+    "reply_submit": "#reply button[type=submit]:not([name])",
+    "text_module": "#reply select[name=module]",
+    "insert_module": "#reply button[name=insert][value=module]",
+    "insert_answer": "#reply button[name=insert][value=answer]",
+    "advice_take": "#transfer-advice [data-advice-take]",
     "next": "[data-testid=next-contact]",
     "inbox_rows": "[data-row-link]",
     "conversation": "[data-testid=conversation]",
 }
+
+
+TEXT_MODULE = "Aanhef en afsluiting"  # knowledgebase/demo_text_modules.py
 
 
 class Ctx:
@@ -891,22 +984,33 @@ def t2(desk: Desk, ctx: Ctx) -> None:
 
 
 def t3(desk: Desk, ctx: Ctx) -> None:
-    """A transfer to another department."""
+    """A transfer, following the advice: outcome "Doorverbonden", the question and its topic;
+    the advice appears below the form (channels/advice.py: topic department, who does what,
+    where similar questions belonged); Alt+Shift+D takes the first advised department and moves
+    the focus to the reason."""
     cid, phone, name = ctx.caller()
     contact = new_call(desk)
     desk.axe("new call")
     identify(desk, "0" + phone[3:], name.split()[-1])
     close_contact(desk, ctx, "transferred", question="Vraag over een parkeervergunning", topic="parkeren")
-    department = ctx.department("parkeren")
-    pick(desk, SEL["transfer_department"], str(department))
-    fill(desk, SEL["transfer_reason"], "Inhoudelijke vraag over de vergunning")
+    desk.page.wait_for_selector(SEL["advice_take"], state="visible")
+    desk.settle()
+    advised = int(desk.page.get_attribute(SEL["advice_take"], "data-advice-take"))
+    desk.axe("transfer advice")
+    desk.activate(SEL["advice_take"])
+    if not desk.focused(SEL["transfer_reason"]):
+        raise TaskError("taking the advice did not move the focus to the reason")
+    desk.type("Inhoudelijke vraag over de vergunning")
     desk.axe("transfer fields")
     submit_close(desk)
     desk.axe("closed")
+    department = ctx.department("parkeren")
     row = ctx.data.q("SELECT c.status, c.outcome, c.customer_id FROM inbox_contact c WHERE c.id = %s", [contact])[0]
     transfers = ctx.data.q("SELECT to_department_id FROM inbox_transfer WHERE contact_id = %s", [contact])
-    if row != ("closed", "transferred", cid) or [r[0] for r in transfers] != [department]:
-        raise TaskError(f"contact {contact}: {row}, transfers {transfers}; expected closed/transferred/{cid} to Parkeren")
+    if row != ("closed", "transferred", cid) or [r[0] for r in transfers] != [advised]:
+        raise TaskError(f"contact {contact}: {row}, transfers {transfers}; expected closed/transferred/{cid} to the advised {advised}")
+    if advised != department:
+        raise TaskError(f"the advice for a parking permit question was department {advised}, not Parkeren ({department})")
 
 
 def open_first_row(desk: Desk) -> int:
@@ -921,16 +1025,47 @@ def open_first_row(desk: Desk) -> int:
 def reply(desk: Desk, text: str) -> None:
     desk.activate(SEL["reply_text"])
     desk.type(text, delay=10)
+    send_reply(desk)
+
+
+def send_reply(desk: Desk) -> None:
     desk.activate(SEL["reply_submit"])
     desk.page.wait_for_load_state("networkidle")
     desk.settle()
 
 
+def reply_value(desk: Desk) -> str:
+    return desk.page.evaluate("(sel) => document.querySelector(sel).value", SEL["reply_text"])
+
+
 def t4(desk: Desk, ctx: Ctx) -> None:
-    """Take the next e-mail; reply; close; go to the next (set-up: the inbox filtered on e-mail)."""
+    """Take the next e-mail; reply with a text module and an article's answer; close; go to the
+    next (set-up: the inbox filtered on e-mail). The text module goes in first (Alt+Shift+B,
+    type-ahead, Tab, Enter: "Beste <name>, ... Met vriendelijke groet"); the cursor comes back
+    inside it, after the salutation's empty line; the answer of the article read in the
+    knowledge pane goes in there (Alt+Shift+I)."""
     first = open_first_row(desk)
     desk.axe("e-mail contact")
-    reply(desk, "Beste inwoner, uw nieuwe paspoort kunt u aanvragen op afspraak aan de balie. Met vriendelijke groet, het KCC")
+    desk.choose(SEL["text_module"], TEXT_MODULE)
+    desk.activate(SEL["insert_module"])
+    desk.page.wait_for_function("(sel) => (document.querySelector(sel).value || '').includes('Met vriendelijke groet')", arg=SEL["reply_text"])
+    desk.settle()
+    desk.axe("text module inserted")
+    desk.activate(SEL["kb_q"])
+    desk.timed_search("knowledge", "paspoort verlengen", SEL["kb_results"], SEL["kb_results"], "Paspoort verlengen")
+    desk.settle()
+    desk.activate(SEL["kb_first_hit"])  # read it inline
+    desk.page.wait_for_selector(SEL["kb_reader"], state="visible")
+    desk.settle()
+    before = len(reply_value(desk))
+    desk.activate(SEL["insert_answer"])
+    desk.page.wait_for_function("([sel, n]) => (document.querySelector(sel).value || '').length > n + 40", arg=[SEL["reply_text"], before])
+    desk.settle()
+    desk.axe("answer inserted")
+    text = reply_value(desk)
+    if "{" in text or not text.startswith("Beste "):
+        raise TaskError(f"the reply is not a filled-in text module with the answer: {text[:120]!r}")
+    send_reply(desk)
     desk.axe("replied")
     close_contact(desk, ctx, "resolved", topic="burgerzaken")
     submit_close(desk)
@@ -942,9 +1077,12 @@ def t4(desk: Desk, ctx: Ctx) -> None:
     desk.axe("next contact")
     row = ctx.data.q("SELECT c.status, c.channel, (SELECT count(*) FROM inbox_message m WHERE m.contact_id = c.id AND m.direction = 'outbound') "
                      "FROM inbox_contact c WHERE c.id = %s", [first])[0]
+    body = ctx.data.q("SELECT body_text FROM inbox_message WHERE contact_id = %s AND direction = 'outbound' ORDER BY id DESC LIMIT 1", [first])
     channel = ctx.data.q("SELECT channel FROM inbox_contact WHERE id = %s", [following])[0][0]
     if row != ("closed", "email", 1) or channel != "email":
         raise TaskError(f"e-mail {first}: {row}; next {following} is {channel}: expected closed/email/1 reply and an e-mail next")
+    if not body or "Met vriendelijke groet" not in body[0][0] or len(body[0][0]) < len(text) - 5:
+        raise TaskError(f"e-mail {first}: the reply sent is not the composed one: {body!r}")
 
 
 def t5(desk: Desk, ctx: Ctx) -> None:

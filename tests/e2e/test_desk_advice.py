@@ -91,7 +91,9 @@ def test_email_reply_with_a_text_module_and_an_articles_answer(page, live_server
     article_publish(user=editor, article=article, summary="Eerste versie")
     contact = ContactFactory(status=ContactStatus.OPEN, assigned_to=agent, customer=customer, topic_department=belastingen,
                              subject="Kwijtschelding", question="Kan ik kwijtschelding krijgen?")
-    MessageFactory(contact=contact, sender_address="jan.jansen@example.nl", body_text="Kan ik kwijtschelding krijgen?")
+    # A long mail: the closed contact's left pane scrolls.
+    explanation = "\n".join(f"Punt {i} van mijn situatie: mijn inkomen is laag en de aanslag is hoog." for i in range(1, 41))
+    MessageFactory(contact=contact, sender_address="jan.jansen@example.nl", body_text=f"Kan ik kwijtschelding krijgen?\n{explanation}")
     page.set_viewport_size({"width": 1280, "height": 800})
     login_page(page, "agent")
     page.goto(live_server.url + reverse("channels:contact_detail", args=[contact.pk]))
@@ -135,3 +137,35 @@ def test_email_reply_with_a_text_module_and_an_articles_answer(page, live_server
     assert "ontvangen, Jan Jansen." in sent.body_text and "U krijgt binnen 8 weken een besluit." in sent.body_text
     assert len(mail.outbox) == 1
     axe(page, context="after sending")
+
+    # Close it: the closed e-mail contact (thread and reply, no form left in the left pane)
+    # still scrolls, so the pane itself must be reachable by keyboard (axe
+    # scrollable-region-focusable, found by bench/desk.py T4).
+    page.keyboard.press("Alt+Shift+U")
+    page.keyboard.type("Zelfstandig")
+    expect(page.locator("#id_outcome")).to_have_value(Outcome.RESOLVED)
+    page.keyboard.press("Alt+Shift+R")
+    expect(page.get_by_test_id("next-contact")).to_be_focused()
+    contact.refresh_from_db()
+    assert contact.status == ContactStatus.CLOSED
+    shot(page, "closed")
+    axe(page, context="closed e-mail contact")
+
+
+def test_closed_email_from_an_unknown_sender_scrolls_by_keyboard(page, live_server, login_page, axe, agent, belastingen):
+    """Found by bench/desk.py T4: a closed e-mail from an unknown sender has nothing to focus
+    in the left pane, which scrolls (a long mail): the pane itself takes the focus (axe
+    scrollable-region-focusable) and scrolls with the arrow keys."""
+    explanation = "\n".join(f"Punt {i} van mijn situatie: mijn inkomen is laag en de aanslag is hoog." for i in range(1, 61))
+    contact = ContactFactory(status=ContactStatus.CLOSED, outcome=Outcome.RESOLVED, assigned_to=agent, closed_by=agent, customer=None,
+                             ended_at=timezone.now(), topic_department=belastingen, subject="Kwijtschelding", question="Kan ik kwijtschelding krijgen?")
+    MessageFactory(contact=contact, sender_address="onbekend@example.nl", body_text=f"Kan ik kwijtschelding krijgen?\n{explanation}")
+    page.set_viewport_size({"width": 1280, "height": 800})
+    login_page(page, "agent")
+    page.goto(live_server.url + reverse("channels:contact_detail", args=[contact.pk]))
+    pane = page.locator(".kcc-desk__left")
+    assert pane.evaluate("el => el.scrollHeight > el.clientHeight")
+    axe(page, context="closed e-mail, unknown sender")
+    pane.focus()
+    page.keyboard.press("PageDown")
+    page.wait_for_function("() => document.querySelector('.kcc-desk__left').scrollTop > 0")
