@@ -39,12 +39,13 @@ from django.utils.translation import ngettext
 from kcc.core.models import Department
 from kcc.core.workdays import WorkCalendar
 
-from .constants import Outcome
 from .models import ContactArticle, Transfer
 
 ADVICE_LIMIT = 3
 # Similar earlier transfers taken into account (best full-text rank first).
 HISTORY_LIMIT = 30
+# PostgreSQL: the newest similar transfers that are ranked (the rest is older news).
+HISTORY_CANDIDATES = 300
 # A match counts when its rank is at least this share of the best match's rank.
 HISTORY_MIN_SHARE = 0.5
 # SQLite fallback: the newest transfers compared in Python.
@@ -170,28 +171,36 @@ class Precedent:
 
 
 def _pg_history(terms: list[str], *, at: datetime, exclude_contact_id: int | None) -> list[tuple]:
-    # The expression equals the partial GIN index of migration 0006 (inbox_contact_transfer_fts),
-    # and the outcome condition its predicate, so PostgreSQL answers from the index.
+    # The newest HISTORY_CANDIDATES transfers that share a word with the question, from the
+    # transfers' own full-text vector and its GIN index (migration 0009), then ranked. The
+    # ORDER BY is an expression on purpose: with the plain column the planner may walk the
+    # created_at index backwards, which is fast for a common word but reads the whole table for
+    # a word it wrongly thinks common (263 ms for one that no transfer has, in the desk bench);
+    # the bitmap scan costs at most ~45 ms there, for a word 29,000 of its transfers share.
     sql = """
-        SELECT t.to_department_id, t.correct_department_id, t.not_for_us_at, ts_rank(v.vec, q.query) AS rank
-        FROM inbox_transfer t
-        JOIN inbox_contact c ON c.id = t.contact_id
-        CROSS JOIN LATERAL (SELECT to_tsvector('dutch'::regconfig, coalesce(c.subject, '') || ' ' || coalesce(c.question, '')) AS vec) v
-        CROSS JOIN (SELECT to_tsquery('dutch'::regconfig, %s) AS query) q
-        WHERE c.outcome = %s
-          AND to_tsvector('dutch'::regconfig, coalesce(c.subject, '') || ' ' || coalesce(c.question, '')) @@ q.query
-          AND t.created_at < %s AND c.id <> %s
+        SELECT t.to_department_id, t.correct_department_id, t.not_for_us_at, ts_rank(t.search_vector, q.query) AS rank
+        FROM (
+            SELECT t.to_department_id, t.correct_department_id, t.not_for_us_at, t.search_vector, t.created_at
+            FROM inbox_transfer t
+            WHERE t.search_vector @@ to_tsquery('dutch'::regconfig, %(query)s)
+              AND t.created_at < %(at)s AND t.contact_id <> %(exclude)s
+            ORDER BY t.created_at + interval '0 seconds' DESC
+            LIMIT %(candidates)s
+        ) t
+        CROSS JOIN (SELECT to_tsquery('dutch'::regconfig, %(query)s) AS query) q
         ORDER BY rank DESC, t.created_at DESC
-        LIMIT %s
+        LIMIT %(limit)s
     """
+    params = {"query": " | ".join(terms), "at": at, "exclude": exclude_contact_id or 0,
+              "candidates": HISTORY_CANDIDATES, "limit": HISTORY_LIMIT}
     with connection.cursor() as cursor:
-        cursor.execute(sql, [" | ".join(terms), Outcome.TRANSFERRED, at, exclude_contact_id or 0, HISTORY_LIMIT])
+        cursor.execute(sql, params)
         return cursor.fetchall()
 
 
 def _fallback_history(question: set[str], *, at: datetime, exclude_contact_id: int | None) -> list[tuple]:
     rows = (
-        Transfer.objects.filter(created_at__lt=at, contact__outcome=Outcome.TRANSFERRED)
+        Transfer.objects.filter(created_at__lt=at)
         .exclude(contact_id=exclude_contact_id or 0)
         .order_by("-created_at")
         .values_list("to_department_id", "correct_department_id", "not_for_us_at", "contact__subject", "contact__question")[:FALLBACK_SCAN]

@@ -18,6 +18,7 @@ from django.utils.http import urlencode
 from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django_htmx.http import HttpResponseLocation
 
 from kcc.core.access import access_customer, check_all_in_scope, has_role, role_required
 from kcc.core.constants import LogAction, Purpose, Role
@@ -424,9 +425,12 @@ def contact_sibling_view(request, pk):
         messages.error(request, exc.message)
         return _workspace(request, contact.pk, status=409)
     messages.success(request, _("Another question in this conversation: contact #%(pk)d.") % {"pk": sibling.pk})
+    url = reverse("channels:contact_detail", args=[sibling.pk])
     if is_fragment(request):
-        return _workspace(request, sibling.pk)
-    return redirect("channels:contact_detail", pk=sibling.pk)
+        # Post/redirect/get without leaving the page: htmx GETs the new question's desk into
+        # #desk and pushes its URL (a real, refresh-safe GET; the POST only creates it).
+        return HttpResponseLocation(url, target="#desk")
+    return redirect(url)
 
 
 @require_POST

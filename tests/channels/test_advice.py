@@ -200,3 +200,28 @@ def test_advice_is_for_kcc_roles_and_open_contacts_only(deps, agent, backoffice_
     assert login(agent).get(url).status_code == 404
     open_contact = ContactFactory(claimed=True, assigned_to=agent)
     assert login(backoffice_belastingen).post(reverse("channels:contact_transfer_advice", args=[open_contact.pk])).status_code == 403
+
+
+def test_the_transfers_search_text_follows_its_contact(deps):
+    """PostgreSQL: the history is searched in the transfers' own full-text vector (migration
+    0009), filled from the contact when the transfer is made and kept up to date by a trigger
+    when the contact's question is corrected afterwards."""
+    earlier = TUESDAY - timedelta(days=2)
+    transfer = _transfer(text="Vraag over de hondenbelasting", to=deps["afval"], at=earlier, correct=deps["bel"], marked_at=earlier + timedelta(hours=1))
+    found = advice.similar_transfers("hondenbelasting betalen", at=TUESDAY)
+    assert [(p.should_have, p.misrouted_from) for p in found] == [(deps["bel"].pk, deps["afval"].pk)]
+    contact = transfer.contact
+    contact.question = "Mijn kliko is niet geleegd"
+    contact.subject = "Kliko"
+    contact.save(update_fields=["question", "subject"])
+    assert advice.similar_transfers("hondenbelasting betalen", at=TUESDAY) == []
+    assert [p.should_have for p in advice.similar_transfers("kliko niet geleegd", at=TUESDAY)] == [deps["bel"].pk]
+
+
+def test_history_is_bounded_to_the_newest_similar_transfers(deps, monkeypatch):
+    """However many transfers share a word, only the newest HISTORY_CANDIDATES are ranked."""
+    monkeypatch.setattr(advice, "HISTORY_CANDIDATES", 3)
+    for i in range(5):  # the two oldest went to Belastingen, the three newest to Afval
+        _transfer(text="Vraag over de milieustraat", to=deps["bel"] if i < 2 else deps["afval"], at=TUESDAY - timedelta(days=10 - i))
+    found = advice.similar_transfers("milieustraat open", at=TUESDAY)
+    assert sorted(p.should_have for p in found) == [deps["afval"].pk] * 3
