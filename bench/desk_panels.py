@@ -3,6 +3,7 @@
 
     .venv/bin/python bench/desk_panels.py            # 20 runs per scenario
     .venv/bin/python bench/desk_panels.py --runs 5
+    .venv/bin/python bench/desk_panels.py --breaker-seconds 0   # without the circuit breaker
 
 What it does:
 
@@ -18,7 +19,9 @@ What it does:
       page (also printed: from the last keystroke, the search's 150 ms debounce included);
    B. the desk's own actions with the BRP double healthy and with it not answering at all:
       caller search keystroke → "Beller herkend" announced; Alt+Shift+S (save notes) →
-      "opgeslagen" status; the close (Alt+Shift+R) → the closed workspace.
+      "opgeslagen" status; the close (Alt+Shift+R) → the closed workspace;
+   C. with the BRP not answering: caller identified → "BRP niet bereikbaar" in the panel (the
+      circuit breaker, kcc/commonground/breaker.py, answers at once once a lookup timed out).
 4. Prints p50/p95 per measure and exits 1 when A's p95 >= 500 ms, or when an action's p95 with
    the BRP not answering is more than 20 % (and 50 ms) above its p95 with the BRP healthy.
 
@@ -68,6 +71,7 @@ def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--runs", type=int, default=20)
     parser.add_argument("--delay", type=float, default=0.05, help="seconds each double waits before answering")
+    parser.add_argument("--breaker-seconds", default="30", help="KCC_COMMONGROUND_BREAKER_SECONDS for the server (0: no circuit breaker)")
     args = parser.parse_args()
     OUT.mkdir(parents=True, exist_ok=True)
 
@@ -93,10 +97,14 @@ def main():
     from tests.commonground.conftest import SUZANNE, make_fixtures
 
     doubles = start_doubles(make_fixtures)
+    from kcc.commonground import breaker
+
+    for api in ("brp", "zaken", "catalogi"):
+        breaker.succeeded(api)  # no breaker state left from an earlier run (same Redis db)
     for d in doubles.values():
         d.delay = args.delay
     env.update({"KCC_BRP_URL": doubles["brp"].url, "KCC_ZAKEN_URL": doubles["zaken"].url, "KCC_CATALOGI_URL": doubles["catalogi"].url,
-                "KCC_ZGW_CLIENT_ID": "bench", "KCC_ZGW_SECRET": "bench-secret-0123456789-0123456789"})
+                "KCC_COMMONGROUND_BREAKER_SECONDS": args.breaker_seconds, "KCC_ZGW_CLIENT_ID": "bench", "KCC_ZGW_SECRET": "bench-secret-0123456789-0123456789"})
 
     from django.utils import timezone
 
@@ -148,10 +156,25 @@ def main():
     return report(results, violations)
 
 
+# Marks, by the page's own clock, when the caller is announced and when the BRP panel says it
+# cannot reach the BRP (installed through the DevTools protocol, so the strict CSP allows it).
+WATCH_JS = """() => {
+  window.__cg = {identified: null, unreachable: null};
+  const check = () => {
+    const now = performance.now();
+    const ann = document.getElementById("caller-announcement");
+    const brp = document.getElementById("brp-body");
+    if (window.__cg.identified === null && ann && ann.textContent.includes("Beller herkend")) window.__cg.identified = now;
+    if (window.__cg.unreachable === null && brp && brp.textContent.includes("niet bereikbaar")) window.__cg.unreachable = now;
+  };
+  new MutationObserver(check).observe(document.body, {subtree: true, childList: true, characterData: true});
+}"""
+
+
 def run_browser(base, args, doubles, new_contact):
     from playwright.sync_api import expect, sync_playwright
 
-    results = {"panels": [], "healthy": {}, "brp_down": {}}
+    results = {"panels": [], "healthy": {}, "brp_down": {}, "unreachable": []}
     with sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=os.environ.get("KCC_CHROMIUM", "/usr/bin/chromium"), args=["--no-sandbox", "--disable-gpu"])
         page = browser.new_page(viewport={"width": 1280, "height": 800}, locale="nl-NL")
@@ -166,6 +189,7 @@ def run_browser(base, args, doubles, new_contact):
             for run in range(args.runs + 1):  # run 0 warms up (spec parsing in the workers)
                 pk = new_contact()
                 page.goto(f"{base}/inbox/contact/{pk}/")
+                page.evaluate(WATCH_JS)
                 page.locator("#id_caller_q").focus()
                 page.keyboard.type("1011 AB 1")
                 t0 = time.monotonic()
@@ -176,6 +200,10 @@ def run_browser(base, args, doubles, new_contact):
                     expect(page.get_by_test_id("brp-person")).to_be_visible(timeout=10000)
                     expect(page.get_by_test_id("case-list")).to_be_visible(timeout=10000)
                     t_panels = time.monotonic()
+                else:
+                    # The same start for the actions in both scenarios: the case panel (its double
+                    # answers in both) has loaded; the BRP panel's request may still be in flight.
+                    expect(page.get_by_test_id("case-list")).to_be_visible(timeout=10000)
                 page.keyboard.press("Alt+Shift+U")
                 page.keyboard.type("Zelfstandig")
                 page.keyboard.press("Tab")
@@ -190,8 +218,16 @@ def run_browser(base, args, doubles, new_contact):
                 page.keyboard.press("Alt+Shift+R")
                 expect(page.get_by_test_id("contact-status")).to_contain_text("Afgesloten", timeout=10000)
                 t_closed = time.monotonic()
+                marks = page.evaluate("() => window.__cg")
                 if run == 0:
                     continue
+                if scenario == "brp_down":
+                    # Caller identified → "BRP niet bereikbaar" in the BRP panel (in-page clock):
+                    # the first lookup waits for the deadline, then the open breaker answers at once.
+                    if marks["identified"] is None or marks["unreachable"] is None:
+                        results["unreachable_missing"] = results.get("unreachable_missing", 0) + 1  # closed first
+                    else:
+                        results["unreachable"].append(marks["unreachable"] - marks["identified"])
                 if scenario == "healthy":
                     results["panels"].append((t_panels - t_identified) * 1000)
                     results.setdefault("keystroke_panels", []).append((t_panels - t0) * 1000)
@@ -211,6 +247,10 @@ def report(results, violations):
     ok &= p95 < 500
     kp = results.get("keystroke_panels", [])
     print(f"| (for information) last keystroke of the caller search → both panels visible | {pct(kp, 50):.0f} | {pct(kp, 95):.0f} | – |")
+    un = results["unreachable"]
+    if results.get("unreachable_missing"):
+        print(f"(runs closed before the BRP panel said 'niet bereikbaar': {results['unreachable_missing']})")
+    print(f"| BRP not answering: caller identified → \"BRP niet bereikbaar\" in the panel (breaker) | {pct(un, 50):.0f} | {pct(un, 95):.0f} | – |")
     for action, healthy in results["healthy"].items():
         down = results["brp_down"][action]
         h95, d95 = pct(healthy, 95), pct(down, 95)

@@ -37,3 +37,23 @@ def panels_for(request, contact) -> list[dict]:
         if ctx is not None:
             result.append({"template": panel.template, "context": ctx})
     return result
+
+
+# The desk's caller line (contact_detail.html#caller_found) swapped out of band: for the caller
+# search, and for a panel whose action changed the customer record (the BRP adopt).
+CALLER_LINE_OOB = "channels/desk/_caller_line_oob.html"
+
+
+def caller_line_context(user, contact) -> dict:
+    """What the caller line needs besides ``contact`` (with its customer loaded)."""
+    from kcc.core.access import has_role
+    from kcc.core.constants import Role
+    from kcc.core.normalize import format_phone
+
+    from .constants import ContactStatus
+
+    return {
+        "works_here": contact.status != ContactStatus.CLOSED and (contact.assigned_to_id in (None, user.pk) or has_role(user, Role.TEAMLEAD)),
+        "caller_display": format_phone(contact.caller_address) if contact.caller_address else "",
+        "caller_line_oob": CALLER_LINE_OOB,
+    }

@@ -63,7 +63,7 @@ from .forms_customers import MergeChoiceForm
 from .forms_desk import NotesForm
 from .knowledge_panel import knowledge_panel_context
 from .models import Contact, Message
-from .panels import panels_for
+from .panels import caller_line_context, panels_for
 from .services import (
     contact_addresses,
     contact_article_link,
@@ -377,8 +377,7 @@ def _caller_search_response(request, contact: Contact, *, identification, linked
         "candidates": candidates,
         "identify_error": error,
         "linked": linked,
-        "works_here": contact.status != ContactStatus.CLOSED
-        and (contact.assigned_to_id in (None, user.pk) or has_role(user, Role.TEAMLEAD)),
+        **caller_line_context(user, contact),
     }
     if candidates:
         context["addresses"] = contact_addresses(contact)
@@ -388,7 +387,6 @@ def _caller_search_response(request, contact: Contact, *, identification, linked
             "history": contact_history(user=user, customer=contact.customer, exclude=contact),
             "panels": _panels(request, contact),
             "is_phone": contact.channel == Channel.PHONE,
-            "caller_display": format_phone(contact.caller_address) if contact.caller_address else "",
         }
     return render_htmx(request, "channels/desk/_caller_search.html", context)
 

@@ -17,7 +17,7 @@ class CommongroundConfig(AppConfig):
         from channels.panels import register_contact_panel
         from kcc.core.constants import Role
 
-        from . import panels
+        from . import checks, panels  # noqa: F401  checks registers the configuration checks
 
         roles = {Role.AGENT, Role.TEAMLEAD}
         register_contact_panel("commonground/brp_panel.html", panels.brp_panel_context, roles, order=10)

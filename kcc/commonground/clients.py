@@ -3,7 +3,8 @@
 Every request and every response is validated against the vendored specification
 (``specs.openapi_for``): a remote that breaks the contract gives an ``ApiError`` of kind
 ``contract`` (a clear, degraded message in the desk), never a 500. Every call has a deadline
-(``KCC_COMMONGROUND_TIMEOUT``, 2 s by default) shared by all requests of one lookup.
+(``KCC_COMMONGROUND_TIMEOUT``, 1.5 s by default: below the panel's 2 s give-up in the browser)
+shared by all requests of one lookup, and goes through a circuit breaker per API (breaker.py).
 
 ZGW authentication is the ZGW JWT (HS256, client id + secret) made with PyJWT. zgw-consumers
 was considered and rejected: it brings a database model for services, django-solo, a
@@ -21,6 +22,7 @@ import requests
 from django.conf import settings
 from openapi_core.contrib.requests import RequestsOpenAPIRequest, RequestsOpenAPIResponse
 
+from . import breaker
 from .constants import BRP_FIELDS
 from .specs import openapi_for, validate_discriminated
 
@@ -28,7 +30,8 @@ logger = logging.getLogger(__name__)
 
 
 class ApiError(Exception):
-    """A lookup that failed. ``kind`` is one of: ``timeout``, ``unreachable``, ``client``
+    """A lookup that failed. ``kind`` is one of: ``timeout``, ``unreachable``, ``open`` (the
+    circuit breaker holds the request back: the API failed moments ago, breaker.py), ``client``
     (4xx), ``server`` (5xx), ``contract`` (malformed JSON or a response the spec forbids),
     ``request`` (our own request broke the contract: a bug here)."""
 
@@ -117,12 +120,7 @@ class _Client:
             self.check_body("request", json)
         except Exception as exc:  # openapi-core raises a family of validation errors
             raise ApiError("request", api=self.api, detail=str(exc)[:200]) from exc
-        try:
-            resp = self.session.send(prepared, timeout=self.deadline.remaining(), **self.send_kwargs())
-        except requests.Timeout as exc:
-            raise ApiError("timeout", api=self.api) from exc
-        except requests.RequestException as exc:
-            raise ApiError("unreachable", api=self.api) from exc
+        resp = self._send(prepared)
         if 400 <= resp.status_code < 500:
             raise ApiError("client", api=self.api, status=resp.status_code)
         if resp.status_code >= 500:
@@ -137,6 +135,25 @@ class _Client:
         except Exception as exc:
             raise ApiError("contract", api=self.api, status=resp.status_code, detail=str(exc)[:200]) from exc
         return data
+
+    def _send(self, prepared) -> requests.Response:
+        """Send through the circuit breaker (breaker.py): while the API is marked down this
+        answers at once with an ApiError of kind ``open``, holding no thread for the deadline."""
+        state = breaker.allow(self.api, probe_seconds=self.deadline.seconds)
+        if state == "open":
+            raise ApiError("open", api=self.api)
+        try:
+            resp = self.session.send(prepared, timeout=self.deadline.remaining(), **self.send_kwargs())
+        except requests.RequestException as exc:
+            breaker.failed(self.api)
+            raise ApiError("timeout" if isinstance(exc, requests.Timeout) else "unreachable", api=self.api) from exc
+        except BaseException:
+            if state == "probe":
+                breaker.failed(self.api)
+            raise
+        if state == "probe":
+            breaker.succeeded(self.api)  # it answered (even an error status): reachable again
+        return resp
 
 
 class BrpClient(_Client):

@@ -51,3 +51,9 @@ LOG_CONTEXT = {
 # The demo services (`manage.py run_demo_services`, started by `make run`).
 DEMO_PORTS = {"brp": 8101, "zaken": 8102, "catalogi": 8103}
 DEMO_BASE_PATHS = {"brp": "/haalcentraal/api/brp", "zaken": "/zaken/api/v1", "catalogi": "/catalogi/api/v1"}
+
+# The browser gives up on a panel after this many milliseconds ("BRP niet bereikbaar" with a
+# retry, static/js/commonground.js). The server's deadline (KCC_COMMONGROUND_TIMEOUT) stays
+# below it with room for rendering: checks.py.
+PANEL_GIVE_UP_MS = 2000
+SERVER_MARGIN_SECONDS = 0.2

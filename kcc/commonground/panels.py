@@ -6,13 +6,14 @@ identified; the desk's own response costs no remote call."""
 from django.conf import settings
 
 from . import lookups
+from .constants import PANEL_GIVE_UP_MS
 from .views import panels_available
 
 
 def _context(contact, enabled) -> dict | None:
     if not (panels_available() and enabled() and contact.customer_id):
         return None
-    return {"contact": contact, "demo": settings.KCC_COMMONGROUND_DEMO, "timeout_ms": int(settings.KCC_COMMONGROUND_TIMEOUT * 1000) + 500}
+    return {"contact": contact, "demo": settings.KCC_COMMONGROUND_DEMO, "timeout_ms": PANEL_GIVE_UP_MS}
 
 
 def brp_panel_context(request, contact):

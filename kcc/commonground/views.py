@@ -12,10 +12,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from channels.access import access_contact
+from channels.panels import caller_line_context
 from kcc.core.access import role_required
 from kcc.core.constants import Role
 from kcc.core.exceptions import DomainError
-from kcc.core.htmx import render_htmx
+from kcc.core.htmx import is_fragment, render_htmx
 
 from . import lookups
 from .clients import ApiError
@@ -34,7 +35,7 @@ def panels_available() -> bool:
 
 def error_message(exc: ApiError) -> str:
     name = _("BRP") if exc.api == "brp" else _("The case system")
-    if exc.kind in ("timeout", "unreachable", "server"):
+    if exc.kind in ("timeout", "unreachable", "open", "server"):
         return _("BRP not reachable") if exc.api == "brp" else _("Case system not reachable")
     if exc.kind == "client":
         if exc.status in (401, 403):
@@ -142,7 +143,9 @@ def brp_adopt(request, pk):
     except DomainError as exc:
         return _brp(request, contact, person=person, error=exc.message, searched=True)
     contact.customer = customer
-    response = _brp(request, contact, person=person, adopted=True)
+    # The desk's caller line shows "BSN geverifieerd via BRP" and the adopted name at once (out of band).
+    caller_line = caller_line_context(request.user, contact) if is_fragment(request) else {}
+    response = _brp(request, contact, person=person, adopted=True, **caller_line)
     # The case panel reloads itself: the record may have a BSN now.
     response["HX-Trigger"] = "cg-customer-changed"
     return response

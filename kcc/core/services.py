@@ -104,6 +104,11 @@ def customer_update(*, user, customer: Customer, purpose: Purpose = Purpose.ADMI
         raise ValidationError({"bsn": [_("A customer with this BSN already exists.")]})
     for f in changed:
         setattr(customer, f, cleaned[f])
+    if "bsn" in changed and customer.bsn_verified_at is not None:
+        # The BRP verified the old BSN, not this one (commonground.services.customer_adopt_brp
+        # sets the mark again after it adopts).
+        customer.bsn_verified_at = None
+        changed.append("bsn_verified_at")
     if changed:
         customer.save(update_fields=[*changed, "updated_at"])
         processing_log_record(user=user, customers=[customer], action=LogAction.CHANGE, purpose=purpose, context=context or ",".join(changed))

@@ -185,11 +185,15 @@ KCC_OIDC_USERNAME_CLAIM = env("KCC_OIDC_USERNAME_CLAIM", default="preferred_user
 # Just-in-time provisioning: create an account at the first sign-in (only with a mapped group).
 KCC_OIDC_CREATE_USERS = env.bool("KCC_OIDC_CREATE_USERS", default=False)
 OIDC_TIMEOUT = env.int("KCC_OIDC_TIMEOUT_SECONDS", default=5)
-# Fixed: PKCE, the ID token kept in the session for the logout at the provider, our callback.
+# Fixed: PKCE; the ID token is not kept (the logout at the provider goes without id_token_hint,
+# kcc/sso/logout.py); our callback.
 OIDC_USE_PKCE = True
-OIDC_STORE_ID_TOKEN = True
+OIDC_STORE_ID_TOKEN = False
 OIDC_CREATE_USER = KCC_OIDC_CREATE_USERS
 OIDC_AUTHENTICATION_CALLBACK_URL = "sso:callback"
+# Not from the environment: only kcc/settings/dev.py sets it, when sign-in goes to the demo
+# OpenID provider of `make run` (`manage.py run_demo_oidc_provider`); the login page says "demo".
+KCC_OIDC_DEMO = False
 if not KCC_PASSWORD_LOGIN_ENABLED:
     AUTHENTICATION_BACKENDS.remove("django.contrib.auth.backends.ModelBackend")
 if KCC_OIDC_ENABLED:
@@ -433,8 +437,14 @@ KCC_RETENTION_MODE = env("KCC_RETENTION_MODE", default="approval")
 
 # Common Ground (kcc/commonground, docs/integrations.md): the BRP lookup and the resident's cases
 # in the desk. Each integration is off while its URL is empty.
-# Seconds a whole lookup may take (all its requests together) before the panel gives up.
-KCC_COMMONGROUND_TIMEOUT = env.float("KCC_COMMONGROUND_TIMEOUT", default=2.0)
+# Seconds a whole lookup may take (all its requests together) on the server. Below the 2 s after
+# which the panel gives up in the browser (a system check refuses 1.8 s or more), so the server
+# answers "niet bereikbaar" itself and frees its thread before the browser stops waiting.
+KCC_COMMONGROUND_TIMEOUT = env.float("KCC_COMMONGROUND_TIMEOUT", default=1.5)
+# Circuit breaker: seconds an API counts as down after a timeout or connection error. Meanwhile
+# its panels answer "niet bereikbaar" at once without asking it; then one request probes it.
+# 0 turns the breaker off.
+KCC_COMMONGROUND_BREAKER_SECONDS = env.float("KCC_COMMONGROUND_BREAKER_SECONDS", default=30.0)
 # BRP API Personen 2.7.0 (Haal Centraal), e.g. https://brp.example.nl/haalcentraal/api/brp
 KCC_BRP_URL = env("KCC_BRP_URL", default="")
 # Authentication: an API key in a header, or a client certificate (PEM paths), as the proxy wants.

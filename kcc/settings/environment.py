@@ -21,3 +21,10 @@ def defaults(**values: str) -> None:
     environment or in `.env` wins. Child processes (worker, beat) inherit the same values."""
     for name, value in values.items():
         os.environ.setdefault(name, value)
+
+
+def demo_oidc_available() -> bool:
+    """For `make run` (dev settings): node and the demo OpenID provider's packages are there."""
+    import shutil
+
+    return bool(shutil.which("node")) and (BASE_DIR / "tools" / "oidc-provider" / "node_modules" / "oidc-provider").is_dir()

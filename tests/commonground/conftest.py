@@ -41,6 +41,15 @@ def make_fixtures(*, base_zaken: str, base_catalogi: str) -> Fixtures:
     return fx
 
 
+@pytest.fixture(autouse=True)
+def _breakers_closed():
+    """The circuit breakers live in the shared cache: no test inherits one another test opened."""
+    from kcc.commonground import breaker
+
+    for api in ("brp", "zaken", "catalogi"):
+        breaker.succeeded(api)
+
+
 @pytest.fixture(scope="session")
 def doubles_session():
     doubles = start_doubles(make_fixtures)

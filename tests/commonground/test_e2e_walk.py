@@ -58,6 +58,10 @@ def test_brp_lookup_adopt_cases_status_history_and_link(desk, live_server, zaken
     press(page, brp.get_by_test_id("brp-adopt"))
     expect(brp.get_by_test_id("brp-adopted")).to_be_visible(timeout=5000)
     expect(brp.get_by_test_id("bsn-verified")).to_contain_text("BSN geverifieerd via BRP")
+    # The caller line refreshes at once (out of band): the adopted name and the verification.
+    caller = page.get_by_test_id("contact-customer")
+    expect(caller).to_have_text("Suzanne Moulin")
+    expect(page.get_by_test_id("caller-bsn-verified")).to_contain_text("BSN geverifieerd via BRP op")
     customer.refresh_from_db()
     assert customer.bsn == SUZANNE and customer.bsn_verified_at is not None
     # The case panel reloads itself now that the record has a BSN: open cases first.
@@ -77,6 +81,12 @@ def test_brp_lookup_adopt_cases_status_history_and_link(desk, live_server, zaken
     assert contact.case_identification == "ZAAK-2026-0042"
     page.reload()
     expect(page.get_by_test_id("case-ref").first).to_contain_text("ZAAK-2026-0042")
+    expect(page.get_by_test_id("caller-bsn-verified")).to_contain_text("BSN geverifieerd via BRP op")
+    # The customer page (from the caller line, by keyboard) says so too, with the date.
+    press(page, page.get_by_test_id("contact-customer"))
+    expect(page.get_by_test_id("bsn-verified")).to_contain_text("BSN geverifieerd via BRP op", timeout=5000)
+    check_axe(page, context="customer page with BSN verified via BRP")
+    shot(page, "customer-bsn-verified")
 
 
 def test_brp_not_answering_shows_unreachable_and_retry_works(desk, live_server, brp, settings):
@@ -84,6 +94,7 @@ def test_brp_not_answering_shows_unreachable_and_retry_works(desk, live_server, 
     customer.bsn = SUZANNE
     customer.save(update_fields=["bsn"])
     brp.fault = "timeout"
+    settings.KCC_COMMONGROUND_BREAKER_SECONDS = 0.5  # the breaker opens at the timeout; the retry is its probe
     page.goto(f"{live_server.url}/inbox/contact/{contact.pk}/")
     panel = page.get_by_test_id("brp-panel")
     expect(panel).to_contain_text("BRP niet bereikbaar", timeout=4000)
@@ -92,5 +103,6 @@ def test_brp_not_answering_shows_unreachable_and_retry_works(desk, live_server, 
     check_axe(page, context="BRP unreachable")
     shot(page, "brp-unreachable")
     brp.fault = ""
+    page.wait_for_timeout(600)  # the breaker's period is over
     press(page, panel.get_by_role("button", name="Opnieuw proberen"))
     expect(panel.get_by_test_id("brp-person")).to_contain_text("Suzanne Moulin", timeout=5000)

@@ -4,15 +4,17 @@ import time
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.formats import date_format
 
 from callbacks.models import CallbackRequest
 from channels.constants import ContactStatus
 from kcc.core.constants import LogAction
 from kcc.core.models import ProcessingLogEntry
-from kcc.core.services import customer_create
+from kcc.core.services import customer_create, customer_update
 from tests.channels.factories import ContactFactory
 
-from .conftest import GEHEIM, OVERLEDEN, SUZANNE
+from .conftest import GEHEIM, NO_CASES, OVERLEDEN, SUZANNE
 
 pytestmark = pytest.mark.django_db
 
@@ -164,6 +166,48 @@ def test_adopt_copies_brp_data_into_the_customer_and_marks_the_bsn_verified(logi
     assert customer.birth_date.isoformat() == "1985-03-04"
     assert customer.bsn_verified_at is not None
     assert f"brp:adopt contact {contact.pk}" in ProcessingLogEntry.objects.filter(customer=customer).values_list("context", flat=True)
+
+
+def test_after_adopting_the_desk_caller_line_refreshes_out_of_band_with_the_verification(login, agent, brp):
+    customer = customer_create(user=agent, first_name="S.", last_name="Moulin", postcode="1011AB", house_number=12)
+    contact = ContactFactory(phone=True, status=ContactStatus.OPEN, assigned_to=agent, customer=customer)
+    client = login(agent)
+    desk = client.get(reverse("channels:contact_detail", args=[contact.pk])).content.decode()
+    assert 'data-testid="caller-bsn-verified"' not in desk
+    resp = post(client, "brp_adopt", contact, {"bsn": SUZANNE})
+    html = resp.content.decode()
+    today = date_format(timezone.localdate(), "SHORT_DATE_FORMAT")
+    oob = html[html.index('<div id="caller-found" hx-swap-oob="innerHTML">'):]
+    assert "Suzanne Moulin" in oob  # the adopted name
+    assert f"BSN geverifieerd via BRP op {today}" in oob and 'data-testid="caller-bsn-verified"' in oob
+    assert resp["HX-Trigger"] == "cg-customer-changed"  # and the case panel reloads
+    # The full desk shows it too, and without JavaScript the panel page has no caller line.
+    desk = client.get(reverse("channels:contact_detail", args=[contact.pk])).content.decode()
+    assert f"BSN geverifieerd via BRP op {today}" in desk.split('id="caller-found"')[1].split("</div>")[0]
+    page = client.post(reverse("commonground:brp_adopt", args=[contact.pk]), {"bsn": SUZANNE}).content.decode()
+    assert 'id="caller-found"' not in page
+
+
+def test_the_customer_page_shows_bsn_verified_via_brp_with_the_date(login, agent, brp, suzanne, contact):
+    client = login(agent)
+    url = reverse("core:customer_detail", args=[suzanne.pk])
+    assert 'data-testid="bsn-verified"' not in client.get(url).content.decode()
+    post(client, "brp_adopt", contact, {"bsn": SUZANNE})
+    suzanne.refresh_from_db()
+    html = client.get(url).content.decode()
+    expected = date_format(timezone.localtime(suzanne.bsn_verified_at), "SHORT_DATE_FORMAT")
+    assert f"BSN geverifieerd via BRP op {expected}" in html
+
+
+def test_changing_the_bsn_by_hand_drops_the_brp_verification(agent, brp, suzanne):
+    suzanne.bsn_verified_at = timezone.now()
+    suzanne.save(update_fields=["bsn_verified_at"])
+    customer_update(user=agent, customer=suzanne, last_name="Moulin-Jansen")
+    suzanne.refresh_from_db()
+    assert suzanne.bsn_verified_at is not None  # another field: still the verified BSN
+    customer_update(user=agent, customer=suzanne, bsn=NO_CASES)
+    suzanne.refresh_from_db()
+    assert suzanne.bsn_verified_at is None
 
 
 def test_adopt_of_a_confidential_person_leaves_the_address_alone(login, agent, brp):

@@ -10,7 +10,6 @@ import re
 import shutil
 import subprocess
 import tempfile
-import time
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -19,11 +18,15 @@ from urllib.parse import urljoin
 import jwt
 import pytest
 import requests
-from cryptography.hazmat.primitives.asymmetric import rsa
-from django.conf import settings as django_settings
-from jwt.algorithms import RSAAlgorithm
 
-TOOL_DIR = Path(django_settings.BASE_DIR) / "tools" / "oidc-provider"
+from kcc.sso.provider_process import (
+    TOOL_DIR,
+    ProviderNotStarted,
+    rsa_jwk,
+    start_provider,
+    stop_provider,
+)
+
 CLIENT_ID = "kcc"
 CLIENT_SECRET = "kcc-test-client-secret"  # noqa: S105  (the loopback provider's test client)
 KID = "kcc-test-key-1"
@@ -37,14 +40,6 @@ USERS = {
     "zonder": {"given_name": "Zonder", "family_name": "Groepen", "email": "zonder@voorbeeldstad.example"},
     "beheerder": {"given_name": "Kees", "family_name": "Bakker", "email": "beheerder@voorbeeldstad.example", "groups": ["kcc-agents"]},
 }
-
-
-def _rsa_jwk(kid: str):
-    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
-    jwk = json.loads(RSAAlgorithm.to_jwk(key))
-    jwk.pop("key_ops", None)  # PyJWT marks a private key "sign" only; the provider also verifies with it
-    jwk.update(kid=kid, use="sig", alg="RS256")
-    return key, jwk
 
 
 def npm_ci() -> None:
@@ -158,7 +153,7 @@ class ProviderBrowser:
         return isinstance(self._walk(self.http.get(url, allow_redirects=False, timeout=10)), str)
 
 def write_config(base: Path, *, rp_base: str, ttl: dict | None = None):
-    key, jwk = _rsa_jwk(KID)
+    key, jwk = rsa_jwk(KID)
     config = {
         "port": 0,
         "jwks": {"keys": [jwk]},
@@ -186,32 +181,15 @@ def running_provider(*, rp_base: str, ttl: dict | None = None):
     config_path, key = write_config(base, rp_base=rp_base, ttl=ttl)
     log_path = base / "provider.log"
     log = open(log_path, "w+b")  # noqa: SIM115  (the provider writes to it until it stops)
-    process = subprocess.Popen(
-        [shutil.which("node") or "node", "server.js", str(config_path)],
-        cwd=TOOL_DIR, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=log,
-    )
     try:
-        issuer = _wait_for_start(process, log_path)
+        process, issuer = start_provider(config_path, log)
+    except ProviderNotStarted:
+        log.close()
+        pytest.fail(f"the OpenID provider did not start:\n{log_path.read_text(errors='replace')}")
+    try:
         metadata = requests.get(f"{issuer}/.well-known/openid-configuration", timeout=5).json()
         yield Provider(issuer=issuer, metadata=metadata, key=key, process=process, rp_base=rp_base, log_path=log_path)
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+        stop_provider(process)
         log.close()
         shutil.rmtree(base, ignore_errors=True)
-
-
-def _wait_for_start(process: subprocess.Popen, log_path: Path) -> str:
-    deadline = time.monotonic() + 20
-    while time.monotonic() < deadline:
-        line = process.stdout.readline().decode()
-        if line.startswith("listening "):
-            return line.split()[1]
-        if process.poll() is not None:
-            break
-    process.kill()
-    pytest.fail(f"the OpenID provider did not start:\n{log_path.read_text(errors='replace')}")

@@ -10,6 +10,7 @@ from kcc.core.models import Membership
 from kcc.sso.models import GroupMapping, Identity
 
 from ..conftest import make_staff
+from .conftest import RP_BASE
 
 pytestmark = pytest.mark.django_db
 User = get_user_model()
@@ -146,3 +147,30 @@ def test_the_linked_subject_signs_in_even_when_the_username_no_longer_matches(si
     response, _, _ = sign_in("sanne")
     assert response.status_code == 302
     assert int(client.session["_auth_user_id"]) == user.pk
+
+
+def _callback_queries(client, sso, login, django_assert_num_queries, expected):
+    """Only the callback (our view) is counted: the provider's pages are walked before."""
+    start = client.get("/sso/inloggen/")
+    callback = sso.browser().authorize(start["Location"], login=login)
+    with django_assert_num_queries(expected):
+        response = client.get(callback.removeprefix(RP_BASE))
+    assert response.status_code == 302
+    return response
+
+
+def test_the_sign_in_callback_makes_a_fixed_number_of_queries(sign_in, group_mapping, client, sso, django_assert_num_queries):
+    """A returning user whose roles did not change: the session (state and nonce), the login
+    throttle (axes), the mappings of the groups, the identity with its user, the memberships,
+    the last-login stamps, the cycled session and axes' access log (27 with the savepoints).
+    Pinned so that a change in the role mapping (a query per group or department) shows here."""
+    User.objects.create_user("petra")  # several groups, two of them mapped
+    sign_in("petra")
+    client.logout()
+    _callback_queries(client, sso, "petra", django_assert_num_queries, 27)
+
+
+def test_the_first_sign_in_callback_links_the_account_in_a_fixed_number_of_queries(group_mapping, client, sso, django_assert_num_queries):
+    """The first sign-in also links the identity and grants two roles (with their Django groups)."""
+    User.objects.create_user("petra")
+    _callback_queries(client, sso, "petra", django_assert_num_queries, 51)

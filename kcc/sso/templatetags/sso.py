@@ -11,6 +11,7 @@ register = template.Library()
 def sso_login_button(context):
     return {
         "enabled": settings.KCC_OIDC_ENABLED,
+        "demo": settings.KCC_OIDC_DEMO,
         "next": context.get("next", ""),
         "password_login": settings.KCC_PASSWORD_LOGIN_ENABLED,
     }
