@@ -46,6 +46,9 @@ class FormSubmission(models.Model):
         _("portal reference"), max_length=200, blank=True,
         help_text=_("The portal's reference for the conversation; replies to the portal are posted with it."),
     )
+    notes = models.TextField(
+        _("notes"), blank=True, help_text=_("Attachments that were not stored separately (too large), in the agent's words."),
+    )
 
     class Meta:
         verbose_name = _("form submission")

@@ -297,9 +297,8 @@ def _file_submission(raw: InboundRaw, submission: WebformSubmission, saved_files
         started_at=submission.submitted_at,
         caller_address=submission.phone_e164,
     )
-    body = fields_text(submission.fields)
-    for skipped in submission.skipped:
-        body += "\n\n" + skipped_attachment_note(skipped)
+    notes = "\n\n".join(skipped_attachment_note(skipped) for skipped in submission.skipped)
+    body = "\n\n".join(part for part in (fields_text(submission.fields), notes) if part)
     name = submission.name
     message = Message.objects.create(
         contact=contact,
@@ -324,6 +323,7 @@ def _file_submission(raw: InboundRaw, submission: WebformSubmission, saved_files
         bsn_masked=mask_bsn(submission.bsn),
         reply_route=submission.reply_route,
         portal_reference=submission.portal_reference,
+        notes=notes,
     )
     for item in submission.attachments:
         attachment_store(message=message, filename=item.filename, content_type=item.content_type, data=item.data, saved_files=saved_files)
