@@ -82,7 +82,7 @@ def _read_body(request, limit: int) -> bytes | None:
     return None if len(data) > limit else data
 
 
-def _error(message: str, status: int, **extra) -> JsonResponse:
+def _error(message: str, status: int, /, **extra) -> JsonResponse:
     return JsonResponse({"error": message, **extra}, status=status)
 
 

@@ -137,8 +137,10 @@ def _fields(data: dict) -> list[dict]:
         if not isinstance(item, dict):
             raise PayloadError(_("'%(field)s' must be an object with a label and a value.") % {"field": path[:-1]}, field=path[:-1])
         label = _text(item, "label", path=path, required=True, max_length=MAX_LABEL)
-        value = item.get("value")
-        if value is None:
+        if "value" not in item:
+            raise PayloadError(_("'%(field)s' is required.") % {"field": f"{path}value"}, field=f"{path}value")
+        value = item["value"]
+        if value is None:  # an empty field may be sent as null
             value = ""
         if not isinstance(value, str):
             raise PayloadError(_("'%(field)s' must be a text.") % {"field": f"{path}value"}, field=f"{path}value")
