@@ -25,7 +25,7 @@ class FormSubmission(models.Model):
         help_text=_("The inbound message the submission became."),
     )
     form_id = models.CharField(_("form id"), max_length=200, help_text=_("The form's id in the form platform or portal."))
-    form_name = models.CharField(_("form"), max_length=255, help_text=_("The form's name as the resident saw it."))
+    form_name = models.CharField(_("form name"), max_length=255, help_text=_("The form's name as the resident saw it."))
     submission_id = models.CharField(
         _("submission id"), max_length=200, help_text=_("The platform's id of this submission; a second delivery with the same id is a duplicate."),
     )
