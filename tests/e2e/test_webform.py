@@ -15,6 +15,7 @@ from playwright.sync_api import expect
 from channels.constants import Channel, ContactStatus, Outcome
 from channels.models import Contact
 from tests.channels.ingestion.helpers import WEBFORM_SECRET, post_webform, submission
+from tests.e2e.test_desk import focused
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -24,10 +25,6 @@ SHOTS = Path(settings.BASE_DIR) / "var" / "screenshots"
 def shot(page, name):
     SHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SHOTS / f"webform-{name}.png"))
-
-
-def focused(page, attr="id"):
-    return page.evaluate(f"document.activeElement && document.activeElement.getAttribute('{attr}')")
 
 
 def test_agent_opens_a_webform_contact_by_keyboard_replies_and_closes_it(page, live_server, login_page, agent, burgerzaken, axe, settings):
