@@ -47,6 +47,14 @@ class InboundSource(models.TextChoices):
     EMAIL_WEBHOOK = "email_webhook", _("E-mail webhook")
     PHONE_WEBHOOK = "phone_webhook", _("Telephony webhook")
     SOCIAL_META = "social_meta", _("Meta webhook (WhatsApp, Messenger)")
+    WEBFORM_WEBHOOK = "webform_webhook", _("Web form / portal webhook")
+
+
+class ReplyRoute(models.TextChoices):
+    """How the resident wants the answer to a web-form submission (the contract's "reply.channel")."""
+
+    EMAIL = "email", _("E-mail")
+    PORTAL = "portal", _("Portal")
 
 
 class InboundStatus(models.TextChoices):

@@ -199,8 +199,10 @@ def seed(out) -> None:
     _seed_queue(out, rng, now, departments, agents, customers)
 
     from .demo_ingestion import seed as seed_quarantine
+    from .demo_webform import seed as seed_webforms
 
     seed_quarantine(out)
+    seed_webforms(out)
 
 
 @transaction.atomic

@@ -183,6 +183,10 @@ class Message(models.Model):
         help_text=_("Outbound only: whether the reply left the building. Empty for inbound messages."),
     )
     delivery_error = models.TextField(_("delivery error"), blank=True, help_text=_("Why sending failed; the agent can send it again."))
+    delivery_attempts = models.PositiveSmallIntegerField(
+        _("delivery attempts"), default=0, db_default=0,
+        help_text=_("Failed deliveries so far of a reply that is retried from the outbox (portal replies)."),
+    )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
     class Meta:
@@ -267,3 +271,4 @@ class ContactArticle(models.Model):
 
 
 from .models_ingestion import *  # noqa: E402,F401,F403
+from .models_webform import *  # noqa: E402,F401,F403

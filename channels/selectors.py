@@ -114,7 +114,7 @@ def unassigned_contacts_count() -> int:
 
 
 def contact_messages(contact: Contact) -> list[Message]:
-    return list(contact.messages.select_related("author").prefetch_related("attachments").order_by("sent_at", "id"))
+    return list(contact.messages.select_related("author", "form_submission").prefetch_related("attachments").order_by("sent_at", "id"))
 
 
 def contact_transfers(contact: Contact) -> list[Transfer]:

@@ -376,25 +376,72 @@ def contact_reply(*, user, contact: Contact, text: str) -> Message:
             )
             _after_reply(user, locked, now)
         return message
+    if contact.channel == Channel.WEBFORM:
+        return _webform_reply(user, contact, text)
     raise DomainError(_("Contacts on this channel cannot be answered from the KCC."), code="channel")
+
+
+def webform_submission(contact: Contact):
+    """The (latest) form submission of a web-form contact, or None."""
+    from .models_webform import FormSubmission
+
+    return FormSubmission.objects.filter(message__contact=contact).select_related("message").order_by("-message__sent_at", "-pk").first()
+
+
+def webform_reply_route(contact: Contact) -> str:
+    """How a web-form contact is answered: "portal" when the resident asked for the portal,
+    else "email"."""
+    from .constants import ReplyRoute
+
+    submission = webform_submission(contact)
+    return ReplyRoute.PORTAL if submission is not None and submission.reply_route == ReplyRoute.PORTAL else ReplyRoute.EMAIL
+
+
+def _webform_reply(user, contact: Contact, text: str) -> Message:
+    """A web-form contact is answered the way the resident asked in the form: by e-mail (the
+    e-mail reply path, to the address in the form) or in the portal (stored, then sent from the
+    outbox by channels.portal). Either way the reply is stored first and sent after the commit."""
+    from . import outbound, portal
+    from .constants import ReplyRoute
+
+    with transaction.atomic():
+        locked, text = _prepare_reply(user, _lock(contact), text)
+        submission = webform_submission(locked)
+        if submission is not None and submission.reply_route == ReplyRoute.PORTAL:
+            portal.portal_check_configured()
+            message = portal.portal_reply_store(contact=locked, submission=submission, text=text, author=user)
+            portal.portal_schedule(message.pk)
+        else:
+            message = outbound.email_reply_store(
+                contact=locked, parent=submission.message if submission else None, text=text, author=user
+            )
+            transaction.on_commit(lambda: outbound.email_deliver(message_id=message.pk))
+        _after_reply(user, locked, message.sent_at)
+    return message
 
 
 @transaction.atomic
 def message_resend(*, user, message: Message) -> Message:
-    """Send a failed e-mail reply again (after the commit)."""
+    """Send a failed e-mail or portal reply again (after the commit)."""
     from . import outbound
 
     _require_kcc(user)
     message = Message.objects.select_for_update().get(pk=message.pk)
-    if message.direction != Direction.OUTBOUND or message.channel != Channel.EMAIL:
-        raise DomainError(_("Only e-mail replies can be sent again."), code="invalid")
+    if message.direction != Direction.OUTBOUND or message.channel not in (Channel.EMAIL, Channel.WEBFORM):
+        raise DomainError(_("Only e-mail and portal replies can be sent again."), code="invalid")
     if message.delivery_status != DeliveryStatus.FAILED:
         raise DomainError(_("This reply has not failed."), code="invalid")
     message.delivery_status = DeliveryStatus.PENDING
     message.delivery_error = ""
-    message.save(update_fields=["delivery_status", "delivery_error"])
+    message.delivery_attempts = 0
+    message.save(update_fields=["delivery_status", "delivery_error", "delivery_attempts"])
     Contact.objects.filter(pk=message.contact_id).update(updated_at=timezone.now())
-    transaction.on_commit(lambda: outbound.email_deliver(message_id=message.pk))
+    if message.channel == Channel.WEBFORM:
+        from .portal import portal_schedule
+
+        portal_schedule(message.pk)
+    else:
+        transaction.on_commit(lambda: outbound.email_deliver(message_id=message.pk))
     return message
 
 

@@ -48,3 +48,21 @@ def inbound_email_acknowledge(message_id: int) -> None:
     from .ingestion.acknowledge import acknowledgement_send
 
     acknowledgement_send(message_id=message_id)
+
+
+@shared_task(name="channels.portal_deliver", ignore_result=True, acks_late=True)
+def portal_deliver_task(message_id: int) -> None:
+    """Send one portal reply (queued after commit). Safe to run twice: only a pending reply is
+    sent, under a row lock (channels.portal)."""
+    from .portal import portal_deliver
+
+    portal_deliver(message_id=message_id)
+
+
+@shared_task(name="channels.portal_deliver_pending", ignore_result=True, acks_late=True)
+def portal_deliver_pending_task() -> None:
+    """Beat: retry portal replies that are still pending (portal down, broker down when they
+    were queued, lost worker)."""
+    from .portal import portal_deliver_pending
+
+    portal_deliver_pending()

@@ -11,4 +11,5 @@ urlpatterns = [
     path("email/", views_ingestion.inbound_email, name="email"),
     path("phone/", views_ingestion.inbound_phone, name="phone"),
     path("social/meta/", views_ingestion.meta_webhook, name="meta"),
+    path("webform/", views_ingestion.inbound_webform, name="webform"),
 ]

@@ -39,6 +39,7 @@ from kcc.core.middleware import BACKGROUND_HEADER
 from kcc.core.normalize import format_phone
 from kcc.core.selectors import customer_list
 from kcc.core.services import processing_log_record
+from kcc.core.terminology import term
 
 from . import selectors
 from .access import (
@@ -77,6 +78,7 @@ from .services import (
     display_name,
     message_resend,
     transfer_mark_not_for_us,
+    webform_reply_route,
 )
 from .timeline import contact_history
 
@@ -247,7 +249,9 @@ def _reply_greeting(request, contact: Contact) -> str:
 
 
 def _can_reply(contact: Contact) -> bool:
-    return contact.status != ContactStatus.CLOSED and (contact.channel == Channel.EMAIL or contact.channel in SOCIAL_CHANNELS)
+    return contact.status != ContactStatus.CLOSED and (
+        contact.channel in (Channel.EMAIL, Channel.WEBFORM) or contact.channel in SOCIAL_CHANNELS
+    )
 
 
 def _panels(request, contact: Contact) -> list[dict]:
@@ -298,6 +302,8 @@ def _render_contact(request, contact: Contact, *, reply_form=None, close_form=No
         "holds_it": contact.assigned_to_id == user.pk,
         "is_teamlead": has_role(user, Role.TEAMLEAD),
         "reply_form": reply_form if can_work and _can_reply(contact) else None,
+        # A web-form contact is answered the way the form asked: by e-mail or in the portal.
+        "reply_route": webform_reply_route(contact) if contact.channel == Channel.WEBFORM else "",
         "close_form": close_form if can_work and is_open else None,
         # The knowledge pane rendered in the first response (no extra request, works without JS).
         "knowledge": knowledge_panel_context(request, contact) if can_work else None,
@@ -481,6 +487,8 @@ def contact_reply_view(request, pk):
         else:
             if message.channel == Channel.EMAIL:
                 messages.success(request, _("Your e-mail reply has been sent to %(address)s.") % {"address": message.recipients})
+            elif message.channel == Channel.WEBFORM:
+                messages.success(request, _("Your reply is being sent to the %(portal)s.") % {"portal": term("portal")})
             else:
                 messages.success(request, _("Your reply has been sent."))
             return redirect(reverse("channels:contact_detail", args=[contact.pk]) + "#thread")

@@ -41,6 +41,7 @@ from .ingestion.store import (
     sha256_hex,
     store_raw,
 )
+from .ingestion.webform import process_webform
 from .webhooks import (
     MAX_JSON_DEPTH,
     WebhookNotConfigured,
@@ -81,7 +82,7 @@ def _read_body(request, limit: int) -> bytes | None:
     return None if len(data) > limit else data
 
 
-def _error(message: str, status: int, **extra) -> JsonResponse:
+def _error(message: str, status: int, /, **extra) -> JsonResponse:
     return JsonResponse({"error": message, **extra}, status=status)
 
 
@@ -120,6 +121,27 @@ def _result_json(result: IngestResult) -> dict:
     if result.status == InboundStatus.QUARANTINED and result.reason:
         data["reason"] = result.reason
     return data
+
+
+def _store_and_process_json(body: bytes, *, source: str, webhook_id: str, process):
+    """Store a verified JSON body (dedupe key ``<source>:<webhook id>``, so a replay stores
+    nothing) and process it. Returns (raw, result): the IngestResult (a replay gives the first
+    delivery's), or the response to give at once (too deep; processing crashed after storing,
+    which leaves it pending for the sweep). A quarantined raw has its meta ("field") fresh."""
+    if json_too_deep(body):
+        return None, _too_deep()
+    prefix = source.replace("_", "-")
+    raw, created = store_raw(source=source, payload=body, dedupe_key=f"{prefix}:{webhook_id}", meta={"webhook_id": webhook_id})
+    if not created:
+        return raw, result_for(raw, replay=True)
+    try:
+        result = process(raw.pk)
+    except Exception as exc:  # noqa: BLE001 - stored; the periodic sweep retries it
+        log.exception("Inbound payload %s (%s) stored but not processed", raw.pk, source)
+        return raw, JsonResponse({"status": "pending", "id": raw.pk, "reason": reason_for(exc)}, status=202)
+    if result.status == InboundStatus.QUARANTINED:
+        raw.refresh_from_db(fields=["meta"])
+    return raw, result
 
 
 # --- POST /api/inbound/email/ ----------------------------------------------------------
@@ -164,25 +186,41 @@ def inbound_phone(request):
     verified = _verify_standard(request, secret=settings.KCC_WEBHOOK_PHONE_SECRET, body=body)
     if isinstance(verified, JsonResponse):
         return verified
-    if json_too_deep(body):
-        return _too_deep()
-    raw, created = store_raw(
-        source=InboundSource.PHONE_WEBHOOK, payload=body, dedupe_key=f"phone-webhook:{verified}", meta={"webhook_id": verified}
-    )
-    if created:
-        try:
-            result = process_phone_event(raw.pk)
-        except Exception as exc:  # noqa: BLE001 - stored; the periodic sweep retries it
-            log.exception("Call event %s stored but not processed", raw.pk)
-            return JsonResponse({"status": "pending", "id": raw.pk, "reason": reason_for(exc)}, status=202)
-    else:
-        result = result_for(raw, replay=True)
+    raw, result = _store_and_process_json(body, source=InboundSource.PHONE_WEBHOOK, webhook_id=verified, process=process_phone_event)
+    if isinstance(result, JsonResponse):
+        return result
     if result.status == InboundStatus.QUARANTINED:
-        raw.refresh_from_db(fields=["meta"])
         return _error(result.reason, 400, field=raw.meta.get("field", ""), id=raw.pk, replay=result.replay)
     if result.status == InboundStatus.PENDING:
         return JsonResponse(_result_json(result), status=202)
     return JsonResponse(_result_json(result), status=200)
+
+
+# --- POST /api/inbound/webform/ --------------------------------------------------------
+
+
+@csrf_exempt
+@public_view
+@require_POST
+def inbound_webform(request):
+    """A web-form or portal submission (JSON, docs/openapi/webform.yaml), signed per Standard
+    Webhooks. 202 stored (processed, or a duplicate of a submission already filed: see
+    "status"), 200 for a replayed webhook id (nothing new), 400 with {"error", "field"} for an
+    invalid submission (stored and quarantined), 401 bad or stale signature, 413 too large,
+    503 not configured."""
+    limit = settings.KCC_WEBFORM_MAX_BYTES
+    body = _read_body(request, limit)
+    if body is None:
+        return _too_large(limit)
+    verified = _verify_standard(request, secret=settings.KCC_WEBHOOK_WEBFORM_SECRET, body=body)
+    if isinstance(verified, JsonResponse):
+        return verified
+    raw, result = _store_and_process_json(body, source=InboundSource.WEBFORM_WEBHOOK, webhook_id=verified, process=process_webform)
+    if isinstance(result, JsonResponse):
+        return result
+    if result.status == InboundStatus.QUARANTINED:
+        return _error(result.reason, 400, field=raw.meta.get("field", ""), id=raw.pk, status=str(result.status), replay=result.replay)
+    return JsonResponse(_result_json(result), status=200 if result.replay else 202)
 
 
 # --- GET|POST /api/inbound/social/meta/ ------------------------------------------------

@@ -24,17 +24,16 @@ Invariants and races:
 """
 
 import logging
-import uuid
 
 from django.conf import settings
-from django.core.files.base import ContentFile
 from django.db import DatabaseError, InterfaceError, OperationalError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ..constants import Channel, ContactStatus, Direction, InboundStatus
-from ..models import Attachment, Contact, InboundRaw, Message
+from ..models import Contact, InboundRaw, Message
 from ..models_ingestion import EmailFingerprint
+from .files import attachment_files_delete, attachment_store, skipped_attachment_note
 from .mail import ParsedEmail, fingerprint, parse_email, safe_summary
 from .matching import customer_for_email
 from .store import (
@@ -123,7 +122,7 @@ def process_email(raw_id: int, *, reprocess: bool = False) -> IngestResult:
             except (OperationalError, InterfaceError):
                 raise
             except Exception as exc:  # noqa: BLE001 - the contract: quarantine, never crash
-                _delete_files(saved_files)
+                attachment_files_delete(saved_files)
                 saved_files.clear()
                 mark_quarantined(
                     raw, reason_for(exc), extra_meta={"summary": safe_summary(payload), "fingerprint": content_key}
@@ -139,7 +138,7 @@ def process_email(raw_id: int, *, reprocess: bool = False) -> IngestResult:
                 transaction.on_commit(lambda: _schedule_acknowledgement(acknowledge_message_id))
             return result
     except DatabaseError:
-        _delete_files(saved_files)
+        attachment_files_delete(saved_files)
         raise
 
 
@@ -152,15 +151,6 @@ def _mark_duplicate(raw: InboundRaw, owner_id: int, content_key: str) -> IngestR
     raw.save(update_fields=["status", "error", "processed_at", "meta", "attempts"])
     log.info("Inbound e-mail %s is a duplicate of %s", raw.pk, owner_id)
     return IngestResult(status=InboundStatus.DUPLICATE, raw_id=raw.pk, duplicate_of=owner_id, contact_id=owner_message)
-
-
-def _delete_files(names: list[str]) -> None:
-    storage = Attachment._meta.get_field("file").storage
-    for name in names:
-        try:
-            storage.delete(name)
-        except OSError:
-            log.warning("Could not remove orphaned attachment file %s", name)
 
 
 def _file_message(raw: InboundRaw, parsed: ParsedEmail, saved_files: list[str]) -> IngestResult:
@@ -194,14 +184,7 @@ def _file_message(raw: InboundRaw, parsed: ParsedEmail, saved_files: list[str]) 
 
     body_text = parsed.body_text
     for skipped in parsed.skipped_attachments:
-        body_text += "\n\n" + _(
-            "[Attachment '%(name)s' (%(size)s MB) was not stored separately: it is larger than %(limit)s MB. "
-            "It is still in the original message.]"
-        ) % {
-            "name": skipped["filename"],
-            "size": f"{skipped['size'] / 1_000_000:.1f}".replace(".", ","),
-            "limit": f"{settings.KCC_ATTACHMENT_MAX_BYTES / 1_000_000:.0f}",
-        }
+        body_text += "\n\n" + skipped_attachment_note(skipped)
     message = Message.objects.create(
         contact=contact,
         direction=Direction.INBOUND,
@@ -220,16 +203,7 @@ def _file_message(raw: InboundRaw, parsed: ParsedEmail, saved_files: list[str]) 
         sent_at=parsed.date or received,
     )
     for item in parsed.attachments:
-        attachment = Attachment(
-            message=message,
-            filename=item.filename,
-            content_type=item.content_type,
-            size=len(item.data),
-            sha256=sha256_hex(item.data),
-        )
-        attachment.file.save(uuid.uuid4().hex, ContentFile(item.data), save=False)
-        saved_files.append(attachment.file.name)
-        attachment.save()
+        attachment_store(message=message, filename=item.filename, content_type=item.content_type, data=item.data, saved_files=saved_files)
 
     acknowledge = new_contact and _acknowledgement_wanted(parsed)
     detail = {

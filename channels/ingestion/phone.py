@@ -23,7 +23,6 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
-from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 
 from kcc.core.access import has_role
@@ -34,20 +33,20 @@ from ..constants import Channel, ContactStatus, Direction, InboundStatus
 from ..models import Contact, InboundRaw
 from ..models_ingestion import CallEvent, CallEventKind, ScreenPop
 from .matching import customer_for_phone
-from .store import IngestResult, lock_key, logger, mark_quarantined, process_locked
+from .store import (
+    IngestResult,
+    PayloadError,
+    json_object,
+    lock_key,
+    logger,
+    mark_quarantined,
+    parse_moment,
+    process_locked,
+)
 
 WITHHELD_NUMBERS = frozenset({"", "anonymous", "anoniem", "unknown", "onbekend", "private", "restricted", "withheld", "afgeschermd"})
 SCREEN_POP_MINUTES = 30
 MAX_CALL_ID = 200
-
-
-class PayloadError(Exception):
-    """The event cannot be applied; `message` is the Dutch explanation for the 400 answer."""
-
-    def __init__(self, message: str, *, field: str = ""):
-        super().__init__(message)
-        self.message = message
-        self.field = field
 
 
 @dataclass
@@ -92,37 +91,12 @@ def _agent(data: dict, event: str):
 
 
 def _at(data: dict, received: datetime) -> datetime:
-    value = data.get("at")
-    if value in (None, ""):
-        return received
-    parsed = None
-    if isinstance(value, int | float) and not isinstance(value, bool):
-        try:
-            parsed = datetime.fromtimestamp(value, tz=timezone.get_current_timezone())
-        except (OverflowError, OSError, ValueError):
-            parsed = None
-    elif isinstance(value, str) and len(value) <= 64:
-        try:
-            parsed = parse_datetime(value.strip())
-        except ValueError:
-            parsed = None
-        if parsed is not None and timezone.is_naive(parsed):
-            parsed = timezone.make_aware(parsed, timezone.get_current_timezone())
-    if parsed is None:
-        raise PayloadError(_("'at' must be an ISO 8601 date and time, e.g. 2026-03-02T09:15:00+01:00."), field="at")
-    if parsed > received + timedelta(hours=1):
-        raise PayloadError(_("'at' lies in the future."), field="at")
-    return parsed
+    return parse_moment(data.get("at"), received=received, field="at")
 
 
 def parse_phone_event(payload: bytes, *, received: datetime) -> PhoneEvent:
     """Validate a call event; raises PayloadError with a clear Dutch message."""
-    try:
-        data = json.loads(payload)
-    except (ValueError, UnicodeDecodeError):
-        raise PayloadError(_("The body is not valid JSON.")) from None
-    if not isinstance(data, dict):
-        raise PayloadError(_("The body must be a JSON object."))
+    data = json_object(payload)
     event = data.get("event")
     if event not in CallEventKind.values:
         raise PayloadError(

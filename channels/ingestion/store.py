@@ -6,11 +6,15 @@ a second transaction. A crash between the two leaves the payload PENDING; the pe
 """
 
 import hashlib
+import json
 import logging
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 
 from django.db import IntegrityError, InterfaceError, OperationalError, connection, transaction
 from django.utils import timezone
+from django.utils.dateparse import parse_datetime
+from django.utils.translation import gettext as _
 
 from ..constants import InboundSource, InboundStatus
 from ..models import InboundRaw
@@ -46,6 +50,55 @@ class IngestResult:
         if self.status == InboundStatus.PROCESSED:
             return "threaded" if self.threaded else "new"
         return str(self.status)
+
+
+class PayloadError(Exception):
+    """A JSON payload that cannot be applied; `message` is the Dutch explanation for the 400
+    answer and `field` names the offending field (e.g. "submitter.bsn")."""
+
+    def __init__(self, message: str, *, field: str = ""):
+        super().__init__(message)
+        self.message = message
+        self.reason = message
+        self.field = field
+
+
+def json_object(payload: bytes) -> dict:
+    """The payload as a JSON object, or PayloadError."""
+    try:
+        data = json.loads(payload)
+    except (ValueError, UnicodeDecodeError, RecursionError):
+        raise PayloadError(_("The body is not valid JSON.")) from None
+    if not isinstance(data, dict):
+        raise PayloadError(_("The body must be a JSON object."))
+    return data
+
+
+def parse_moment(value, *, received: datetime, field: str) -> datetime:
+    """An ISO 8601 date and time (or Unix seconds) from a payload; missing means `received`.
+    Naive times are taken as local time; more than an hour ahead of `received` is refused."""
+    if value in (None, ""):
+        return received
+    parsed = None
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        try:
+            parsed = datetime.fromtimestamp(value, tz=timezone.get_current_timezone())
+        except (OverflowError, OSError, ValueError):
+            parsed = None
+    elif isinstance(value, str) and len(value) <= 64:
+        try:
+            parsed = parse_datetime(value.strip())
+        except ValueError:
+            parsed = None
+        if parsed is not None and timezone.is_naive(parsed):
+            parsed = timezone.make_aware(parsed, timezone.get_current_timezone())
+    if parsed is None:
+        raise PayloadError(
+            _("'%(field)s' must be an ISO 8601 date and time, e.g. 2026-03-02T09:15:00+01:00.") % {"field": field}, field=field
+        )
+    if parsed > received + timedelta(hours=1):
+        raise PayloadError(_("'%(field)s' lies in the future.") % {"field": field}, field=field)
+    return parsed
 
 
 def sha256_hex(payload: bytes) -> str:
@@ -160,6 +213,7 @@ def process_raw(raw_id: int, *, reprocess: bool = False) -> IngestResult:
     from .email_ingest import process_email
     from .phone import process_phone_event
     from .social import process_meta
+    from .webform import process_webform
 
     source = InboundRaw.objects.filter(pk=raw_id).values_list("source", flat=True).first()
     if source in EMAIL_SOURCES:
@@ -168,6 +222,8 @@ def process_raw(raw_id: int, *, reprocess: bool = False) -> IngestResult:
         return process_phone_event(raw_id, reprocess=reprocess)
     if source == InboundSource.SOCIAL_META:
         return process_meta(raw_id, reprocess=reprocess)
+    if source == InboundSource.WEBFORM_WEBHOOK:
+        return process_webform(raw_id, reprocess=reprocess)
     raise ValueError(f"unknown inbound payload {raw_id} (source {source!r})")
 
 

@@ -40,6 +40,7 @@ TERMS = {
     "municipality": ("municipality", "housing corporation"),
     "address": ("address", "rental unit"),
     "organisation": ("the municipality", "the corporation"),
+    "portal": ("resident portal", "tenant portal"),
 }
 # The terms whose words are swapped inside translated sentences. "address" is not one of them:
 # an e-mail address stays an address; the home is named a rental unit only where it matters
@@ -57,6 +58,7 @@ def _messages():  # pragma: no cover - never called: lets makemessages find ever
         pgettext_lazy("organisation term", "corporation"),
         pgettext_lazy("organisation term", "address"), pgettext_lazy("organisation term", "rental unit"),
         pgettext_lazy("organisation term", "the municipality"), pgettext_lazy("organisation term", "the corporation"),
+        pgettext_lazy("organisation term", "resident portal"), pgettext_lazy("organisation term", "tenant portal"),
     ]
 
 

@@ -401,6 +401,16 @@ KCC_SOCIAL_OUTBOUND_TOKEN = env("KCC_SOCIAL_OUTBOUND_TOKEN", default="")
 # Not from the environment: only kcc/settings/dev.py (make run) turns it on, so that a social
 # reply without an adapter is recorded as sent by a loopback instead of refused (demo only).
 KCC_SOCIAL_OUTBOUND_LOOPBACK = False
+# The web-form and portal channel (docs/integrations.md, "Webformulier en huurdersportaal"):
+# the inbound secret (whsec_<base64>), the largest body accepted (attachments are base64 in the
+# JSON, so 4/3 of their size), and the portal's reply adapter (empty: portal replies refused).
+KCC_WEBHOOK_WEBFORM_SECRET = env("KCC_WEBHOOK_WEBFORM_SECRET", default="")
+KCC_WEBFORM_MAX_BYTES = env.int("KCC_WEBFORM_MAX_BYTES", default=35 * 1024 * 1024)
+KCC_PORTAL_OUTBOUND_URL = env("KCC_PORTAL_OUTBOUND_URL", default="")
+KCC_PORTAL_OUTBOUND_SECRET = env("KCC_PORTAL_OUTBOUND_SECRET", default="")
+# Not from the environment: only kcc/settings/dev.py turns it on (make run), so that a portal
+# reply without an adapter is recorded as sent by a loopback instead of refused (demo only).
+KCC_PORTAL_OUTBOUND_LOOPBACK = False
 
 # Callbacks.
 KCC_CALLBACK_MAX_ATTEMPTS = env.int("KCC_CALLBACK_MAX_ATTEMPTS", default=3)

@@ -57,6 +57,8 @@ BEAT_SCHEDULE: dict = {
     # inbound payloads left pending by a crash between storing and processing.
     "inbox-imap-poll": {"task": "channels.imap_poll", "schedule": SettingInterval("KCC_IMAP_POLL_SECONDS")},
     "inbox-inbound-sweep": {"task": "channels.inbound_process_pending", "schedule": 300.0},
+    # Inbox: replies to the resident/tenant portal still pending (adapter down): retried every 5 minutes.
+    "inbox-portal-replies": {"task": "channels.portal_deliver_pending", "schedule": 300.0},
     # Signals: acknowledgement reminders and escalations (and retries of failed e-mails),
     # hourly during office hours on weekdays. Idempotent: running it twice sends nothing twice.
     "signals-ack-sweep": {"task": "signals.ack_sweep", "schedule": crontab(minute=5, hour="7-18", day_of_week="mon-fri")},

@@ -38,6 +38,8 @@ from .base import *  # noqa: E402, F403
 STORAGES["staticfiles"] = {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}  # noqa: F405
 # The demo has no WhatsApp/Messenger adapter: social replies go to a loopback (never in prod).
 KCC_SOCIAL_OUTBOUND_LOOPBACK = True
+# ... and no portal adapter: portal replies go to a loopback as well (never in prod).
+KCC_PORTAL_OUTBOUND_LOOPBACK = True
 # The BRP and case panels say "demo" while they talk to the demo services.
 KCC_COMMONGROUND_DEMO = KCC_BRP_URL.startswith("http://127.0.0.1:8101/") or KCC_ZAKEN_URL.startswith("http://127.0.0.1:8102/")  # noqa: F405
 # The login page says "demo" while single sign-on goes to the demo provider.

@@ -43,3 +43,17 @@ def test_demo_seed_is_realistic_and_idempotent():
     counts = (Contact.objects.count(), Message.objects.count(), Transfer.objects.count())
     demo.seed(lines.append)
     assert (Contact.objects.count(), Message.objects.count(), Transfer.objects.count()) == counts
+
+
+def test_demo_web_forms_arrive_through_the_real_path_in_the_profile_s_words(organisation_kind):
+    from channels import demo_webform
+    from channels.models import FormSubmission
+
+    lines = []
+    demo_webform.seed(lines.append)
+    forms = set(FormSubmission.objects.values_list("form_name", flat=True))
+    assert ("Reparatieverzoek" in forms) == (organisation_kind == "woningcorporatie")
+    assert Contact.objects.filter(channel=Channel.WEBFORM, status=ContactStatus.NEW).count() == 3
+    assert FormSubmission.objects.filter(reply_route="portal").exists()
+    demo_webform.seed(lines.append)
+    assert Contact.objects.filter(channel=Channel.WEBFORM).count() == 3

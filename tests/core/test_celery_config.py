@@ -14,6 +14,10 @@ ROOT = Path(settings.BASE_DIR)
 IDEMPOTENT_TASKS = {
     "channels.inbound_process_pending",
     "channels.email_acknowledge",
+    # Only a pending reply is sent, under a row lock; a resend after a kill carries the same
+    # webhook-id, so the portal drops the copy (channels/portal.py).
+    "channels.portal_deliver",
+    "channels.portal_deliver_pending",
     "callbacks.notification_send",
     "callbacks.notification_send_pending",
     "callbacks.daily_sweep",

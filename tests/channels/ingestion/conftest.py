@@ -19,7 +19,7 @@ from imap_tools import MailBoxUnencrypted
 
 from channels.models import Attachment
 
-from .helpers import EMAIL_SECRET, META_APP_SECRET, META_VERIFY_TOKEN, PHONE_SECRET
+from .helpers import EMAIL_SECRET, META_APP_SECRET, META_VERIFY_TOKEN, PHONE_SECRET, WEBFORM_SECRET
 
 DOVECOT = Path(os.environ.get("KCC_DOVECOT", "/usr/sbin/dovecot"))
 IMAP_PASSWORD = "imap-test-wachtwoord"
@@ -39,6 +39,7 @@ def attachment_storage(tmp_path, monkeypatch):
 def webhook_settings(settings):
     settings.KCC_WEBHOOK_EMAIL_SECRET = EMAIL_SECRET
     settings.KCC_WEBHOOK_PHONE_SECRET = PHONE_SECRET
+    settings.KCC_WEBHOOK_WEBFORM_SECRET = WEBFORM_SECRET
     settings.KCC_WEBHOOK_TOLERANCE_SECONDS = 300
     settings.KCC_META_APP_SECRET = META_APP_SECRET
     settings.KCC_META_VERIFY_TOKEN = META_VERIFY_TOKEN

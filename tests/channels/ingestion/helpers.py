@@ -11,6 +11,7 @@ from channels.webhooks import meta_signature, sign
 
 EMAIL_SECRET = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"
 PHONE_SECRET = "whsec_c2VjcmV0LXZvb3ItZGUtdGVsZWZvbmll"
+WEBFORM_SECRET = "whsec_d2ViZm9ybXVsaWVyLWdlaGVpbS12b29yLXRlc3Rz"
 META_APP_SECRET = "meta-app-secret-voor-tests"
 META_VERIFY_TOKEN = "verifieer-mij-2026"
 
@@ -89,3 +90,28 @@ def post_meta(client, payload: dict | bytes, *, secret: str = META_APP_SECRET, s
     body = payload if isinstance(payload, bytes) else json.dumps(payload).encode()
     header = signature if signature is not None else meta_signature(secret, body)
     return client.post("/api/inbound/social/meta/", data=body, content_type="application/json", HTTP_X_HUB_SIGNATURE_256=header)
+
+
+def post_webform(client, submission: dict | bytes, **kwargs):
+    body = submission if isinstance(submission, bytes) else json.dumps(submission).encode()
+    headers = standard_headers(WEBFORM_SECRET, body, **kwargs)
+    return client.post("/api/inbound/webform/", data=body, content_type="application/json", **headers)
+
+
+def submission(**overrides) -> dict:
+    """A valid web-form submission (docs/openapi/webform.yaml)."""
+    data = {
+        "form_id": "melding-openbare-ruimte",
+        "form_name": "Melding openbare ruimte",
+        "submission_id": f"OF-{uuid.uuid4().hex[:12]}",
+        "submitted_at": timezone.now().isoformat(),
+        "submitter": {"name": "Jan Jansen", "email": "jan.jansen@example.nl", "phone": "06 12345678"},
+        "fields": [
+            {"label": "Wat wilt u melden?", "value": "Losliggende stoeptegels"},
+            {"label": "Waar?", "value": "Dorpsstraat 12"},
+            {"label": "Toelichting", "value": "Er is al iemand over gestruikeld.\nGraag snel."},
+        ],
+        "reply": {"channel": "email"},
+    }
+    data.update(overrides)
+    return data
