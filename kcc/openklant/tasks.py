@@ -13,7 +13,8 @@ def sync_item_send_task(self, pk: int) -> None:
         item = SyncItem.objects.only("next_attempt_at").get(pk=pk)
         from django.utils import timezone
 
-        countdown = max(1, (item.next_attempt_at - timezone.now()).total_seconds())
+        # Capped well below the broker's visibility timeout; later attempts are the sweep's.
+        countdown = min(300, max(1, (item.next_attempt_at - timezone.now()).total_seconds()))
         raise self.retry(countdown=countdown)
 
 
