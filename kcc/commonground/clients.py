@@ -86,6 +86,10 @@ class _Client:
     def check_body(self, direction: str, body) -> None:
         """Checks the spec needs beyond openapi-core (raise ValueError)."""
 
+    def client_error_detail(self, resp: requests.Response) -> str:
+        """What a 4xx answer says, for an API whose errors hold no personal data (none here)."""
+        return ""
+
     def url(self, path: str) -> str:
         return path if path.startswith(("http://", "https://")) else f"{self.base_url}{path}"
 
@@ -122,7 +126,7 @@ class _Client:
             raise ApiError("request", api=self.api, detail=str(exc)[:200]) from exc
         resp = self._send(prepared)
         if 400 <= resp.status_code < 500:
-            raise ApiError("client", api=self.api, status=resp.status_code)
+            raise ApiError("client", api=self.api, status=resp.status_code, detail=self.client_error_detail(resp))
         if resp.status_code >= 500:
             raise ApiError("server", api=self.api, status=resp.status_code)
         try:

@@ -20,6 +20,7 @@ SPEC_FILES = {
     "brp": "brp-personen-2.7.0.yaml",
     "zaken": "zaken-1.5.1.yaml",
     "catalogi": "catalogi-1.3.1.yaml",
+    "klantinteracties": "klantinteracties-0.9.0.yaml",
 }
 
 _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -33,7 +34,7 @@ def _spec_dict(api: str) -> dict:
 
 @cache
 def openapi_for(api: str, base_path: str) -> OpenAPI:
-    """The spec of ``api`` ("brp", "zaken", "catalogi") served under ``base_path``
+    """The spec of ``api`` ("brp", "zaken", "catalogi", "klantinteracties") served under ``base_path``
     (e.g. "/haalcentraal/api/brp")."""
     data = dict(_spec_dict(api))
     data["servers"] = [{"url": base_path.rstrip("/") or "/"}]

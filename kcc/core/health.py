@@ -30,8 +30,20 @@ class WorkerHeartbeat(HealthCheck):
             raise ServiceUnavailable(f"Last worker heartbeat {int(age.total_seconds())} s ago")
 
 
+# Checks that apps add (core imports no app): a callable returning a list of checks, empty when
+# the app's integration is off. Registered from AppConfig.ready().
+_APP_CHECKS = []
+
+
+def register_readiness_checks(provider) -> None:
+    if provider not in _APP_CHECKS:
+        _APP_CHECKS.append(provider)
+
+
 def _checks():
     checks = ["health_check.checks.Database", "health_check.checks.Cache", WorkerHeartbeat]
+    for provider in _APP_CHECKS:
+        checks.extend(provider())
     if settings.KCC_REDIS_URL:
         from redis.asyncio import Redis as RedisClient
 

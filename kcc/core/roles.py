@@ -22,6 +22,8 @@ ROLE_PERMISSIONS: dict[str, set[str]] = {
         "core.view_processinglogentry",
         "core.add_closureday", "core.change_closureday", "core.delete_closureday", "core.view_closureday",
         "core.view_outboundemail",
+        # The Open Klant outbox with its failed list; "change" for the "Queue again" action.
+        "openklant.view_syncitem", "openklant.change_syncitem", "openklant.view_remoteobject",
     },
 }
 

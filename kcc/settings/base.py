@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "kcc.privacy",
     "kcc.sso",
     "kcc.commonground",
+    "kcc.openklant",
 ]
 MIDDLEWARE = [
     "kcc.core.middleware.RequestIdMiddleware",
@@ -477,6 +478,19 @@ KCC_ZGW_CLIENT_ID = env("KCC_ZGW_CLIENT_ID", default="")
 KCC_ZGW_SECRET = env("KCC_ZGW_SECRET", default="")
 # Seconds a case type or status type from the Catalogi API stays in the cache.
 KCC_CATALOGI_CACHE_SECONDS = env.int("KCC_CATALOGI_CACHE_SECONDS", default=3600)
+# Open Klant (kcc/openklant, docs/integrations.md "Open Klant"): customers, contacts and callbacks
+# pushed to the Klantinteracties API 0.9.0 through an outbox. Off while the URL is empty.
+# e.g. https://openklant.example.nl/klantinteracties/api/v1
+KCC_OPENKLANT_URL = env("KCC_OPENKLANT_URL", default="")
+# The API token (sent as "Authorization: Token <token>").
+KCC_OPENKLANT_TOKEN = env("KCC_OPENKLANT_TOKEN", default="")
+# Seconds one request to the register may take.
+KCC_OPENKLANT_TIMEOUT = env.float("KCC_OPENKLANT_TIMEOUT", default=5.0)
+# Backoff after a failed send: this many seconds, doubled per attempt, at most an hour.
+KCC_OPENKLANT_RETRY_SECONDS = env.int("KCC_OPENKLANT_RETRY_SECONDS", default=10)
+# Attempts before a conflict (409), a refused token or a contract error puts the item in the
+# failed list. 5xx and timeouts are retried for ever; a 400 fails at once.
+KCC_OPENKLANT_MAX_ATTEMPTS = env.int("KCC_OPENKLANT_MAX_ATTEMPTS", default=5)
 # Not from the environment: only kcc/settings/dev.py sets it, when the integrations point at the
 # demo services of `make run` (`manage.py run_demo_services`); the panels then say "demo".
 KCC_COMMONGROUND_DEMO = False

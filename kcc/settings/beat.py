@@ -62,6 +62,8 @@ BEAT_SCHEDULE: dict = {
     # Signals: acknowledgement reminders and escalations (and retries of failed e-mails),
     # hourly during office hours on weekdays. Idempotent: running it twice sends nothing twice.
     "signals-ack-sweep": {"task": "signals.ack_sweep", "schedule": crontab(minute=5, hour="7-18", day_of_week="mon-fri")},
+    # Open Klant outbox: items whose backoff is over, or whose job the broker lost.
+    "openklant-deliver-due": {"task": "openklant.deliver_due", "schedule": 30.0},
     # Privacy: nightly retention (a destruction list for approval, or the deletion itself with
     # KCC_RETENTION_MODE=delete). Idempotent: a second run the same night changes nothing.
     "privacy-retention-nightly": {"task": "privacy.retention_nightly", "schedule": crontab(hour=2, minute=30)},

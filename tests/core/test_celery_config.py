@@ -27,6 +27,8 @@ IDEMPOTENT_TASKS = {
     "core.outbox_deliver_pending",
     "dashboard.metrics_refresh",
     "privacy.retention_nightly",
+    "openklant.send_item",
+    "openklant.deliver_due",
 }
 
 

@@ -1,0 +1,19 @@
+from django.apps import AppConfig
+
+
+class OpenKlantConfig(AppConfig):
+    """Open Klant: the KCC's parties, contacts and callbacks in the Klantinteracties register
+    (outbound, through an outbox; docs/integrations.md)."""
+
+    name = "kcc.openklant"
+    label = "openklant"
+    verbose_name = "Open Klant"
+    default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from kcc.core.health import register_readiness_checks
+
+        from . import health, hooks
+
+        hooks.connect()
+        register_readiness_checks(health.readiness_checks)
