@@ -263,9 +263,11 @@ def _panels(request, contact: Contact) -> list[dict]:
         return []
 
 
-def _render_contact(request, contact: Contact, *, reply_form=None, close_form=None, status=200, identification=None, identify_q=None):
+def _render_contact(request, contact: Contact, *, reply_form=None, close_form=None, status=200, identification=None, identify_q=None,
+                    keep_panels=False):
     """The desk: one two-pane workspace for a contact on any channel (docs/desk.md)."""
     user = request.user
+    keep_panels = keep_panels and is_fragment(request)
     can_work = can_work_contacts(user)
     thread = selectors.contact_messages(contact)
     is_open = contact.status != ContactStatus.CLOSED
@@ -273,7 +275,7 @@ def _render_contact(request, contact: Contact, *, reply_form=None, close_form=No
         unread = [m.pk for m in thread if m.direction == Direction.INBOUND and m.read_at is None]
         if unread:
             Message.objects.filter(pk__in=unread).update(read_at=timezone.now())
-    history = contact_history(user=user, customer=contact.customer, exclude=contact) if contact.customer_id else []
+    history = contact_history(user=user, customer=contact.customer, exclude=contact) if contact.customer_id and not keep_panels else []
     suggestions = selectors.customer_suggestions(contact=contact) if can_work and is_open and not contact.customer_id else []
     candidates = list(identification.candidates) if identification is not None else []
     if contact.customer_id:
@@ -306,8 +308,9 @@ def _render_contact(request, contact: Contact, *, reply_form=None, close_form=No
         "reply_route": webform_reply_route(contact) if contact.channel == Channel.WEBFORM else "",
         "close_form": close_form if can_work and is_open else None,
         # The knowledge pane rendered in the first response (no extra request, works without JS).
-        "knowledge": knowledge_panel_context(request, contact) if can_work else None,
-        "panels": _panels(request, contact),
+        "knowledge": knowledge_panel_context(request, contact) if can_work and not keep_panels else None,
+        "panels": [] if keep_panels else _panels(request, contact),
+        "keep_panels": keep_panels,
         "guide": selectors.topic_guide(contact),
         "caller_display": format_phone(contact.caller_address) if contact.caller_address else "",
         "next_url": f"{reverse('channels:contact_next')}?{urlencode({'na': contact.pk})}" if can_work and not is_open else "",
@@ -319,7 +322,9 @@ def _render_contact(request, contact: Contact, *, reply_form=None, close_form=No
 
 def _workspace(request, contact_pk: int, *, status=200, **kwargs):
     """The workspace after an htmx action: the whole desk (it replaces #desk), with the URL
-    of the contact pushed into the history."""
+    of the contact pushed into the history. ``keep_panels``: the action changed nothing the
+    right pane shows (the knowledge pane, the customer's history and panels), so those are not
+    read or rendered again: htmx keeps them (hx-preserve placeholders)."""
     contact = access_contact(request.user, contact_pk)
     response = _render_contact(request, contact, status=status, **kwargs)
     if is_fragment(request):
@@ -525,9 +530,10 @@ def contact_close_view(request, pk):
                 request, _("Contact #%(pk)d closed: %(outcome)s.") % {"pk": contact.pk, "outcome": contact.get_outcome_display()}
             )
             # The closed workspace offers "Volgende": the next contact of the same inbox filter.
-            # With htmx the closed workspace replaces the open one (no second page load).
+            # With htmx the closed workspace replaces the open one (no second page load). The
+            # right pane stays as it is unless the outcome made something it shows (a callback).
             if is_fragment(request):
-                return _workspace(request, contact.pk)
+                return _workspace(request, contact.pk, keep_panels=contact.outcome_record is None)
             return redirect("channels:contact_detail", pk=contact.pk)
     contact.refresh_from_db()
     return _render_contact(request, contact, close_form=form, status=422)

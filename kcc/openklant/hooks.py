@@ -43,7 +43,10 @@ def contact_saved(sender, instance, raw=False, **kwargs):
 
 
 def article_linked(sender, instance, raw=False, **kwargs):
-    if not raw and instance.answered and instance.contact.status == ContactStatus.CLOSED:
+    from .services import sync_enabled
+
+    # sync_enabled() first: reading the contact may cost a query, and the sync is off by default.
+    if not raw and instance.answered and sync_enabled() and instance.contact.status == ContactStatus.CLOSED:
         _queue(SyncKind.CONTACT, instance.contact_id)
 
 

@@ -237,3 +237,32 @@ def test_the_desk_carries_its_messages_so_a_swap_replaces_them(login, agent, bel
     client.post(reverse("channels:contact_close", args=[contact.pk]), _callback_post(belastingen))
     home = client.get(reverse("core:home")).content.decode()
     assert 'class="kcc-messages" role="status">' in home and "desk-messages" not in home
+
+
+def test_closing_keeps_the_right_pane_it_did_not_change(login, agent, jan, kcc_department, django_assert_max_num_queries):
+    """Closing without a callback changes nothing the right pane shows (knowledge, the
+    customer's history and panels): the closed desk leaves those on the page (hx-preserve
+    placeholders) instead of reading and rendering them again."""
+    contact = call_start(user=agent, customer=jan)
+    client = login(agent)
+    client.get(reverse("channels:contact_detail", args=[contact.pk]))
+    data = {"outcome": "resolved", "question": "Wanneer is de milieustraat open?", "topic_department": kcc_department.pk}
+    with django_assert_max_num_queries(CLOSE_QUERIES - 5):
+        response = client.post(reverse("channels:contact_close", args=[contact.pk]), data, HTTP_HX_REQUEST="true")
+    html = response.content.decode()
+    assert response.status_code == 200 and 'data-testid="next-contact"' in html
+    assert '<section id="knowledge" hx-preserve></section>' in html and '<div id="desk-customer" hx-preserve></div>' in html
+    assert 'data-testid="knowledge-panel"' not in html
+    # Without htmx (a plain page) nothing is left out.
+    page = client.get(reverse("channels:contact_detail", args=[contact.pk])).content.decode()
+    assert "hx-preserve" not in page and 'data-testid="knowledge-panel"' in page
+
+
+def test_closing_with_a_callback_renders_the_right_pane_again(login, agent, belastingen):
+    """A callback is shown in the caller's open callbacks panel: that close re-renders the pane."""
+    contact = _open_call(agent)
+    client = login(agent)
+    response = client.post(reverse("channels:contact_close", args=[contact.pk]), _callback_post(belastingen), HTTP_HX_REQUEST="true")
+    html = response.content.decode()
+    assert response.status_code == 200 and 'data-testid="next-contact"' in html
+    assert "hx-preserve" not in html and 'data-testid="knowledge-panel"' in html

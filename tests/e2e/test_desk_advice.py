@@ -148,6 +148,11 @@ def test_email_reply_with_a_text_module_and_an_articles_answer(page, live_server
     expect(page.get_by_test_id("next-contact")).to_be_focused()
     contact.refresh_from_db()
     assert contact.status == ContactStatus.CLOSED
+    # The right pane was kept as it was (hx-preserve), not emptied: the knowledge pane with the
+    # suggestion for this question, the customer's history.
+    expect(page.get_by_test_id("knowledge-panel")).to_contain_text("Kwijtschelding aanvragen")
+    expect(page.locator("#history-heading")).to_be_visible()
+    assert page.locator("[hx-preserve]:empty").count() == 0
     shot(page, "closed")
     axe(page, context="closed e-mail contact")
 
