@@ -269,7 +269,7 @@ def callback_create(
         callback=callback, actor=user, kind=ActivityKind.CREATED, at=now,
         department=target_department.name, assigned_to=_user_label(assigned_to), deadline=deadline.isoformat(),
         priority=priority, contact=source_contact.pk if source_contact is not None else None,
-        **({"kind": kind, "urgency": urgency, "due_at": due.due_at.isoformat() if due.due_at else None} if kind != RequestKindCode.CALLBACK else {}),
+        **({"request_kind": kind, "urgency": urgency, "due_at": due.due_at.isoformat() if due.due_at else None} if kind != RequestKindCode.CALLBACK else {}),
     )
     if customer is not None:
         processing_log_record(user=user, customers=[customer], action=LogAction.CREATE, purpose=Purpose.CALLBACK, context=f"terugbelverzoek {callback.pk}")
