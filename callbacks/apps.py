@@ -45,6 +45,13 @@ class CallbacksConfig(AppConfig):
         )
 
         # Closure days are core.ClosureDay now: kcc.core.roles grants the admin role their permissions.
+        # Functional admins maintain the intake question sets (vragensets) in the Django admin
+        # (editors have no admin access; an editor page is a later step, docs/callbacks.md).
+        from kcc.core.roles import ROLE_PERMISSIONS
+
+        ROLE_PERMISSIONS[Role.ADMIN] |= {
+            f"callbacks.{action}_{model}" for action in ("add", "change", "delete", "view") for model in ("questionset", "question")
+        }
 
         # The inbox offers these seams; callbacks plugs into them (the inbox never imports us).
         register_contact_panel("callbacks/contact_panel.html", integrations.contact_panel_context, {Role.AGENT, Role.TEAMLEAD}, order=30)

@@ -78,3 +78,27 @@ def age_bucket(working_days: int) -> str:
     if working_days <= 5:
         return AgeBucket.D4_5
     return AgeBucket.D6_PLUS
+
+
+class RequestKindCode(models.TextChoices):
+    """The kinds of request the KCC makes for a department (callbacks/kinds.py holds their norms)."""
+
+    CALLBACK = "callback", _("Callback request")
+    REPAIR = "repair", _("Repair request")
+
+
+class Urgency(models.TextChoices):
+    """Urgency of a repair request. Empty for kinds without urgency (callbacks)."""
+
+    EMERGENCY = "emergency", _("Emergency (same day)")
+    NORMAL = "normal", _("Normal")
+
+
+class QuestionType(models.TextChoices):
+    """Kinds of intake question (vragensets). Attachments are not in this slice."""
+
+    TEXT = "text", _("Text")
+    CHOICE = "choice", _("Choice")
+    YES_NO = "yes_no", _("Yes or no")
+    DATE = "date", _("Date")
+    TIME_WINDOW = "time_window", _("Time window")

@@ -12,6 +12,7 @@ from kcc.core.models import Department, Membership
 from kcc.core.normalize import normalize_phone
 
 from .constants import AttemptResult, Priority, TimeWindow
+from .intake import IntakeMixin
 from .services import WORKING_ROLES
 
 
@@ -70,11 +71,19 @@ class _ColleagueForm(forms.Form):
         self.fields[self.department_field].widget.attrs.update({
             "hx-get": url, "hx-trigger": "change", "hx-target": f"#{self[self.colleague_field].auto_id}", "hx-swap": "innerHTML",
         })
-        department = None
-        raw = self.data.get(self.add_prefix(self.department_field)) if self.is_bound else self.initial.get(self.department_field)
-        if raw:
-            department = raw if isinstance(raw, Department) else Department.objects.filter(pk=raw if str(raw).isdigit() else None, is_active=True).first()
-        self.fields[self.colleague_field].choices = colleague_choices(department)
+        self.fields[self.colleague_field].choices = colleague_choices(self.chosen_department())
+
+    def chosen_department(self) -> Department | None:
+        """The department chosen in the bound data, else the initial one (memoised)."""
+        if not hasattr(self, "_chosen_department"):
+            raw = self.data.get(self.add_prefix(self.department_field)) if self.is_bound else self.initial.get(self.department_field)
+            department = None
+            if isinstance(raw, Department):
+                department = raw
+            elif raw and str(raw).isdigit():
+                department = Department.objects.filter(pk=raw, is_active=True).first()
+            self._chosen_department = department
+        return self._chosen_department
 
     def _clean_colleague(self, cleaned):
         user_id = cleaned.get(self.colleague_field)
@@ -137,7 +146,7 @@ class CallbackForm(UtrechtFormMixin, _ColleagueForm):
         return self._clean_colleague(super().clean())
 
 
-class CloseWithCallbackForm(UtrechtFormMixin, _ColleagueForm):
+class CloseWithCallbackForm(UtrechtFormMixin, IntakeMixin, _ColleagueForm):
     """The callback fields inside the inbox's close form (registered for the outcome "callback"
     in CallbacksConfig.ready(), rendered with the prefix "callback"). The question comes from the
     close form itself; the number to call is prefilled from the caller.
@@ -184,6 +193,8 @@ class CloseWithCallbackForm(UtrechtFormMixin, _ColleagueForm):
         super().setup_fields()
         # The deadline preview follows the chosen department (htmx, see _close_fields.html).
         self.fields["target_department"].widget.attrs["data-deadline-source"] = ""
+        # The department's intake questions (vragenset) for a callback.
+        self.add_intake_fields(self.chosen_department())
 
     def clean_phone(self):
         raw = (self.cleaned_data.get("phone") or "").strip()
@@ -196,7 +207,7 @@ class CloseWithCallbackForm(UtrechtFormMixin, _ColleagueForm):
         return normalize_phone(raw)
 
     def clean(self):
-        return self._clean_colleague(super().clean())
+        return self.clean_intake(self._clean_colleague(super().clean()))
 
     def default_topic_department(self):
         """The close form's topic department when the agent left it empty: the department that
@@ -207,11 +218,7 @@ class CloseWithCallbackForm(UtrechtFormMixin, _ColleagueForm):
         """The deadline for the department currently chosen (bound data or initial)."""
         from .selectors import callback_deadline_preview
 
-        raw = self.data.get(self.add_prefix("target_department")) if self.is_bound else self.initial.get("target_department")
-        if isinstance(raw, Department):
-            department = raw
-        else:
-            department = Department.objects.filter(pk=raw, is_active=True).first() if raw and str(raw).isdigit() else None
+        department = self.chosen_department()
         return callback_deadline_preview(department=department) if department else None
 
 

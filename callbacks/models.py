@@ -18,7 +18,10 @@ from .constants import (
     AttemptResult,
     CallbackStatus,
     Priority,
+    QuestionType,
+    RequestKindCode,
     TimeWindow,
+    Urgency,
 )
 
 
@@ -85,6 +88,18 @@ class CallbackRequest(models.Model):
     deadline = models.DateField(
         _("deadline"),
         help_text=_("Last working day to call back: the department's norm in working days from the day it was made."),
+    )
+    kind = models.CharField(
+        _("kind of request"), max_length=12, choices=RequestKindCode.choices, default=RequestKindCode.CALLBACK,
+        db_default=RequestKindCode.CALLBACK, help_text=_("Decides the deadline norm (callbacks/kinds.py)."),
+    )
+    urgency = models.CharField(
+        _("urgency"), max_length=10, choices=Urgency.choices, blank=True, default="", db_default="",
+        help_text=_("Repair requests only: an emergency is due within hours, the same day."),
+    )
+    due_at = models.DateTimeField(
+        _("due at"), null=True, blank=True,
+        help_text=_("For a norm in hours (emergency repairs): the moment it is due. Empty for a norm in working days."),
     )
     status = models.CharField(_("status"), max_length=12, choices=CallbackStatus.choices, default=CallbackStatus.OPEN)
     claimed_by = models.ForeignKey(
@@ -184,8 +199,14 @@ class CallbackRequest(models.Model):
     def is_active(self) -> bool:
         return self.status in ACTIVE_STATUSES
 
-    def is_overdue(self, today=None) -> bool:
-        return self.is_active and self.deadline < (today or timezone.localdate())
+    def is_overdue(self, today=None, now=None) -> bool:
+        """Past its deadline while active: the date for working-day norms, the moment
+        (``due_at``) for hour norms."""
+        if not self.is_active:
+            return False
+        if self.due_at is not None:
+            return (now or timezone.now()) > self.due_at
+        return self.deadline < (today or timezone.localdate())
 
 
 class CallbackAttempt(models.Model):
@@ -272,3 +293,78 @@ def _format_iso_date(value) -> str:
         return date_format(date.fromisoformat(value))
     except (TypeError, ValueError):
         return value or ""
+
+
+class QuestionSet(models.Model):
+    """Vragenset: the intake questions the agent answers when making a request of one kind for one
+    (topic) department. Maintained by editors in the admin (docs/callbacks.md, "Question sets")."""
+
+    kind = models.CharField(_("kind of request"), max_length=12, choices=RequestKindCode.choices)
+    department = models.ForeignKey(
+        Department, on_delete=models.CASCADE, null=True, blank=True, related_name="question_sets", verbose_name=_("department"),
+        help_text=_("The department the request is for; empty: for every department without a set of its own."),
+    )
+    title = models.CharField(_("title"), max_length=200)
+    active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        verbose_name = _("question set")
+        verbose_name_plural = _("question sets")
+        ordering = ["kind", "department__name", "title"]
+        constraints = [
+            # One active set per kind and department, so the agent gets one list of questions.
+            models.UniqueConstraint(fields=["kind", "department"], condition=Q(active=True), name="questionset_one_active"),
+            models.UniqueConstraint(
+                fields=["kind"], condition=Q(active=True, department__isnull=True), name="questionset_one_active_default",
+            ),
+        ]
+
+    def __str__(self):
+        return self.title
+
+
+class Question(models.Model):
+    question_set = models.ForeignKey(QuestionSet, on_delete=models.CASCADE, related_name="questions", verbose_name=_("question set"))
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+    text = models.CharField(_("question"), max_length=300)
+    help_text = models.CharField(_("help text"), max_length=500, blank=True)
+    type = models.CharField(_("type"), max_length=12, choices=QuestionType.choices, default=QuestionType.TEXT)
+    choices = models.TextField(_("choices"), blank=True, help_text=_("For a choice question: one option per line."))
+    required = models.BooleanField(_("required"), default=False)
+
+    class Meta:
+        verbose_name = _("question")
+        verbose_name_plural = _("questions")
+        ordering = ["order", "id"]
+
+    def __str__(self):
+        return self.text
+
+    @property
+    def choice_list(self) -> list[str]:
+        return [line.strip() for line in self.choices.splitlines() if line.strip()]
+
+    def clean(self):
+        from django.core.exceptions import ValidationError
+
+        if self.type == QuestionType.CHOICE and len(self.choice_list) < 2:
+            raise ValidationError({"choices": _("A choice question needs at least two options, one per line.")})
+
+
+class RequestAnswer(models.Model):
+    """The agent's answer to one intake question, with the question's text as it was asked (a
+    snapshot: editing or deleting the question later does not change what was answered)."""
+
+    request = models.ForeignKey(CallbackRequest, on_delete=models.CASCADE, related_name="answers", verbose_name=_("request"))
+    question = models.ForeignKey(Question, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("question"))
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+    question_text = models.CharField(_("question"), max_length=300)
+    answer = models.TextField(_("answer"), blank=True)
+
+    class Meta:
+        verbose_name = _("answer")
+        verbose_name_plural = _("answers")
+        ordering = ["order", "id"]
+
+    def __str__(self):
+        return f"{self.question_text}: {self.answer}"

@@ -34,7 +34,7 @@ _LIST_RELATED = ("customer", "target_department", "assigned_to", "claimed_by")
 # What a list row shows: fetching only these keeps a 50-row page cheap to load and build.
 _LIST_ONLY = (
     "id", "customer_id", "caller_name", "phone", "question", "target_department_id", "assigned_to_id", "claimed_by_id",
-    "priority", "time_window", "deadline", "status", "created_by_id", "source_contact_id",
+    "priority", "time_window", "deadline", "due_at", "status", "created_by_id", "source_contact_id",
     "customer__first_name", "customer__name_prefix", "customer__last_name",
     "target_department__name",
     "assigned_to__first_name", "assigned_to__last_name", "assigned_to__username",

@@ -40,9 +40,11 @@ from .constants import (
     CallbackStatus,
     NotificationKind,
     Priority,
+    RequestKindCode,
     TimeWindow,
 )
-from .models import CallbackActivity, CallbackAttempt, CallbackRequest
+from .kinds import KINDS
+from .models import CallbackActivity, CallbackAttempt, CallbackRequest, RequestAnswer
 
 logger = logging.getLogger(__name__)
 
@@ -99,6 +101,8 @@ def _user_label(user) -> str:
 
 
 def _closed_on_time(callback: CallbackRequest, at: datetime) -> bool:
+    if callback.due_at is not None:  # a norm in hours (emergency repair): the moment counts
+        return at <= callback.due_at
     return timezone.localdate(at) <= callback.deadline
 
 
@@ -181,6 +185,18 @@ def resident_email(customer: Customer | None) -> str:
 # --- create ------------------------------------------------------------------------------
 
 
+def _validate_kind(kind: str, urgency: str):
+    """The kind must exist under this organisation profile; urgency only where the kind has it."""
+    request_kind = KINDS.get(kind)
+    if request_kind is None or not request_kind.available():
+        raise DomainError(_("This kind of request is not available."), field="kind")
+    if request_kind.urgencies and urgency not in request_kind.urgencies:
+        raise DomainError(_("Choose the urgency."), field="urgency")
+    if not request_kind.urgencies and urgency:
+        raise DomainError(_("This kind of request has no urgency."), field="urgency")
+    return request_kind
+
+
 def _validate_assignee(assignee, department: Department, *, field: str = "assigned_to") -> None:
     if assignee is not None and not _is_member(assignee, department.pk):
         raise DomainError(_("%(name)s is not a colleague of %(department)s.") % {"name": _user_label(assignee), "department": department.name}, field=field)
@@ -201,11 +217,16 @@ def callback_create(
     note: str = "",
     source_contact=None,
     now: datetime | None = None,
+    kind: str = RequestKindCode.CALLBACK,
+    urgency: str = "",
+    answers=(),
 ) -> CallbackRequest:
-    """Create a callback request with its deadline (the department's norm in working days),
+    """Create a request of `kind` (a callback request unless told otherwise) with its deadline
+    by the kind's norm (callbacks/kinds.py: the department's norm in working days for callbacks),
     log it, and tell the assignee or the department after commit.
 
     The named colleague must be a member of the target department: a forged id is refused.
+    `answers` are the intake answers, ``[(Question, text)]``, stored with the question's text.
     """
     now = now or timezone.now()
     question = (question or "").strip()
@@ -228,8 +249,11 @@ def callback_create(
     if source_contact is not None and CallbackRequest.objects.filter(source_contact=source_contact).exists():
         raise DomainError(_("A callback request was already made for this contact."), code="duplicate")
 
-    deadline = WorkCalendar().deadline(now, target_department.callback_norm_days)
+    request_kind = _validate_kind(kind, urgency)
+    due = request_kind.deadline(made_at=now, department=target_department, urgency=urgency, calendar=WorkCalendar())
+    deadline = due.date
     callback = CallbackRequest.objects.create(
+        kind=kind, urgency=urgency, due_at=due.due_at,
         customer=customer, caller_name=caller_name if customer is None else (caller_name or ""),
         phone=phone, question=question, source_contact=source_contact, target_department=target_department,
         assigned_to=assigned_to, priority=priority, time_window=time_window, note=(note or "").strip(),
@@ -237,10 +261,15 @@ def callback_create(
         # The case (zaak) linked to the contact travels with the callback to the back office.
         case_identification=getattr(source_contact, "case_identification", ""), case_url=getattr(source_contact, "case_url", ""),
     )
+    RequestAnswer.objects.bulk_create([
+        RequestAnswer(request=callback, question=question, order=i, question_text=question.text, answer=text)
+        for i, (question, text) in enumerate(answers)
+    ])
     activity = activity_record(
         callback=callback, actor=user, kind=ActivityKind.CREATED, at=now,
         department=target_department.name, assigned_to=_user_label(assigned_to), deadline=deadline.isoformat(),
         priority=priority, contact=source_contact.pk if source_contact is not None else None,
+        **({"request_kind": kind, "urgency": urgency, "due_at": due.due_at.isoformat() if due.due_at else None} if kind != RequestKindCode.CALLBACK else {}),
     )
     if customer is not None:
         processing_log_record(user=user, customers=[customer], action=LogAction.CREATE, purpose=Purpose.CALLBACK, context=f"terugbelverzoek {callback.pk}")
@@ -271,6 +300,7 @@ def callback_close_handler(*, user, contact, data: dict) -> CallbackRequest:
         priority=data.get("priority") or Priority.NORMAL,
         time_window=data.get("time_window") or TimeWindow.ANYTIME,
         note=data.get("note") or "",
+        answers=data.get("intake_answers") or (),
     )
 
 

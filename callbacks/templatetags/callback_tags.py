@@ -2,6 +2,7 @@
 {% include %} per cell costs more than the database queries of the whole page."""
 
 from django import template
+from django.utils import timezone
 from django.utils.dateformat import format as date_format
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
@@ -24,7 +25,11 @@ _BADGE = {
 def cb_deadline(c):
     """The deadline as a date plus the working days left, or how late it is (in words: overdue
     is never marked by colour alone)."""
-    day = format_html('<time datetime="{}">{}</time>', c.deadline.isoformat(), date_format(c.deadline, "D j M Y"))
+    if c.due_at is not None:  # a norm in hours (emergency repair): the moment it is due
+        due = timezone.localtime(c.due_at)
+        day = format_html('<time datetime="{}">{}</time>', due.isoformat(), date_format(due, "D j M Y H:i"))
+    else:
+        day = format_html('<time datetime="{}">{}</time>', c.deadline.isoformat(), date_format(c.deadline, "D j M Y"))
     days_left = getattr(c, "days_left", None)
     if days_left is None:
         return day

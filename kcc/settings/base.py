@@ -416,6 +416,10 @@ KCC_PORTAL_OUTBOUND_LOOPBACK = False
 # Callbacks.
 KCC_CALLBACK_MAX_ATTEMPTS = env.int("KCC_CALLBACK_MAX_ATTEMPTS", default=3)
 KCC_CALLBACK_ESCALATION_DAYS = env.int("KCC_CALLBACK_ESCALATION_DAYS", default=2)
+# Repair requests (corporation profile, docs/callbacks.md "Request kinds"): an emergency is due
+# this many hours after it was made, around the clock; a normal repair this many working days.
+KCC_REPAIR_EMERGENCY_HOURS = env.int("KCC_REPAIR_EMERGENCY_HOURS", default=4)
+KCC_REPAIR_NORM_DAYS = env.int("KCC_REPAIR_NORM_DAYS", default=5)
 # Signals: working days a department has to acknowledge a new signal.
 KCC_SIGNAL_ACK_DAYS = env.int("KCC_SIGNAL_ACK_DAYS", default=3)
 # ... and working days after that reminder before the department's manager is told.
