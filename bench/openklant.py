@@ -168,7 +168,7 @@ def scale_database() -> str:
     return url
 
 
-def _run_backfill(double, kind: str, seconds: float, log) -> dict:
+def _run_backfill(double, kind: str, seconds: float, log, workers: int = 1) -> dict:
     """One `manage.py openklant_backfill --kind K` process, interrupted with SIGINT after
     ``seconds`` (or finished by itself); its sent items counted from the outbox."""
     import signal
@@ -183,18 +183,26 @@ def _run_backfill(double, kind: str, seconds: float, log) -> dict:
         "KCC_OPENKLANT_TOKEN": double.token, "KCC_OPENKLANT_TIMEOUT": "10",
     }
     started = timezone.now()
-    proc = subprocess.Popen([sys.executable, "manage.py", "openklant_backfill", "--kind", kind, "--batch", "500"], cwd=ROOT, env=env, stdout=log, stderr=log)
-    try:
-        proc.wait(seconds)
-        interrupted = False
-    except subprocess.TimeoutExpired:
-        proc.send_signal(signal.SIGINT)
+    # Several processes share the kind's cursor (its row lock hands out disjoint batches).
+    command = [sys.executable, "manage.py", "openklant_backfill", "--kind", kind, "--batch", "100" if workers > 1 else "500"]
+    procs = [subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=log) for _ in range(workers)]
+    deadline = time.monotonic() + seconds
+    interrupted = False
+    for proc in procs:
+        try:
+            proc.wait(max(0.0, deadline - time.monotonic()))
+        except subprocess.TimeoutExpired:
+            interrupted = True
+    for proc in procs:
+        if proc.poll() is None:
+            proc.send_signal(signal.SIGINT)
+    for proc in procs:
         proc.wait(60)
-        interrupted = True
     sent = SyncItem.objects.filter(kind=kind, status=SyncStatus.SENT, sent_at__gte=started)
     times = sorted(sent.values_list("sent_at", flat=True))
     span = (times[-1] - times[0]).total_seconds() if len(times) > 1 else 0.0
-    return {"kind": kind, "sent": len(times), "span": span, "rate": len(times) / span if span else 0.0, "interrupted": interrupted, "rc": proc.returncode}
+    rc = ",".join(str(p.returncode) for p in procs)
+    return {"kind": kind, "sent": len(times), "span": span, "rate": len(times) / span if span else 0.0, "interrupted": interrupted, "rc": rc}
 
 
 def _explain_batch() -> list[str]:
@@ -239,7 +247,7 @@ def _resume_check(double) -> list[str]:
     return problems
 
 
-def scale(minutes: float, keep: bool) -> int:
+def scale(minutes: float, keep: bool, workers: int) -> int:
     import django
 
     os.environ["DATABASE_URL"] = scale_database()
@@ -263,7 +271,7 @@ def scale(minutes: float, keep: bool) -> int:
         with open(ROOT / "bench" / "openklant-scale.log", "w") as log:
             for kind, share in ((SyncKind.CUSTOMER, 0.4), (SyncKind.CONTACT, 0.6)):
                 for _ in range(2):  # run, interrupt; resume, interrupt
-                    runs.append(_run_backfill(double, kind, minutes * 60 * share / 2, log))
+                    runs.append(_run_backfill(double, kind, minutes * 60 * share / 2, log, workers))
                     r = runs[-1]
                     print(f"{kind}: {r['sent']} sent in {r['span']:.0f} s = {r['rate']:.1f}/s (interrupted: {r['interrupted']}, exit {r['rc']})", flush=True)
         problems = _resume_check(double)
@@ -289,9 +297,10 @@ def main() -> int:
     parser.add_argument("--scale", action="store_true", help="the backfill on a copy of the desk bench data (see above)")
     parser.add_argument("--minutes", type=float, default=5.0)
     parser.add_argument("--keep", action="store_true", help="with --scale: continue after the previous run")
+    parser.add_argument("--workers", type=int, default=1, help="with --scale: backfill processes per kind")
     args = parser.parse_args()
     if args.scale:
-        return scale(args.minutes, args.keep)
+        return scale(args.minutes, args.keep, args.workers)
     ensure_database(os.environ["DATABASE_URL"], fresh=args.reseed)
     import django
 
