@@ -16,6 +16,7 @@ urlpatterns = [
     path("privacy/", include("kcc.privacy.urls")),
     path("sso/", include("kcc.sso.urls")),
     path("commonground/", include("kcc.commonground.urls")),
+    path("openklant/", include("kcc.openklant.urls")),
     path("", include("kcc.core.urls")),
 ]
 

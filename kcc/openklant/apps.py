@@ -11,9 +11,12 @@ class OpenKlantConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
+        from channels.panels import register_contact_panel
+        from kcc.core.constants import Role
         from kcc.core.health import register_readiness_checks
 
-        from . import health, hooks
+        from . import health, hooks, panels
 
         hooks.connect()
+        register_contact_panel("openklant/partij_panel.html", panels.partij_panel_context, {Role.AGENT, Role.TEAMLEAD}, order=15)
         register_readiness_checks(health.readiness_checks)

@@ -30,3 +30,8 @@ NUMBER_PREFIX = {
 LANGUAGE_DUTCH = "dut"
 # The actoridentificator register of the KCC's own staff and departments.
 ACTOR_REGISTER = "kcc"
+
+# The desk panel's lookup (two requests: the party by BSN, then its addresses): each request's
+# deadline, and when the browser gives up on the panel (a little over both).
+PANEL_REQUEST_TIMEOUT = 1.5
+PANEL_GIVE_UP_MS = 3500

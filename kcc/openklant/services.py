@@ -30,7 +30,9 @@ from .sync import Skip, push
 logger = logging.getLogger(__name__)
 
 FINAL_CLIENT_STATUSES = frozenset({400, 404, 405, 410, 422})
-RETRY_FOREVER_KINDS = frozenset({"server", "timeout", "unreachable"})
+# "open": the circuit breaker (kcc/commonground/breaker.py) holds the request back because the
+# register timed out moments ago: the register is down, not the item wrong.
+RETRY_FOREVER_KINDS = frozenset({"server", "timeout", "unreachable", "open"})
 BACKOFF_CAP = timedelta(hours=1)
 
 

@@ -11,10 +11,18 @@ The mapping row is written in the transaction of the outbox item. A worker kille
 register answered the POST but before that commit loses the mapping row, never the remote
 object: the next attempt finds it in step 2 and stores its UUID instead of creating a twin.
 Root objects found in the mapping or the lookup are brought up to date with a PATCH.
+
+Steps 2 and 3 run under a PostgreSQL advisory lock on the local key (until the item's commit):
+two senders sharing a parent (the agent's actor, the party of two contacts of one customer;
+several backfill processes, several Celery threads) cannot both miss it and both create it.
+Keys are taken in the same order for every object of a kind, so they cannot deadlock.
 """
 
 from __future__ import annotations
 
+import zlib
+
+from django.db import connection
 from django.db.models import Prefetch
 
 from callbacks.models import CallbackAttempt, CallbackRequest
@@ -31,6 +39,16 @@ class Skip(Exception):
     """The object is not sent (erased, restricted, deleted); the item is closed with the reason."""
 
 
+def key_lock(key: str) -> bool:
+    """Hold an advisory lock on ``key`` until the transaction ends (PostgreSQL, inside a
+    transaction); whether one was taken."""
+    if connection.vendor != "postgresql" or not connection.in_atomic_block:
+        return False
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [0x4B4D, zlib.crc32(key.encode()) - 2**31])
+    return True
+
+
 class Pusher:
     def __init__(self, client: KlantinteractiesClient):
         self.client = client
@@ -40,6 +58,8 @@ class Pusher:
         """The register's UUID of ``key``: from the mapping, else a lookup (one filter or a list
         of filters tried in turn), else a POST."""
         known = RemoteObject.objects.filter(key=key).first()
+        if known is None and key_lock(key):
+            known = RemoteObject.objects.filter(key=key).first()  # another sender made it meanwhile
         if known is not None:
             if update:
                 self.client.update(collection, str(known.uuid), body)

@@ -16,7 +16,10 @@ def register_session():
 
 @pytest.fixture
 def register(register_session, settings):
+    from kcc.commonground import breaker
+
     register_session.reset()
+    breaker.succeeded("klantinteracties")  # the breaker lives in the shared cache
     settings.KCC_OPENKLANT_URL = register_session.url
     settings.KCC_OPENKLANT_TOKEN = register_session.token
     settings.KCC_OPENKLANT_TIMEOUT = 1.0

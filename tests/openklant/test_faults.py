@@ -75,6 +75,9 @@ def test_timeout_is_retried_with_backoff(register, settings):
     assert item.next_attempt_at - timezone.now() > first_delay  # the backoff grows
     register.fault = ""
     register.release.set()
+    from kcc.commonground import breaker
+
+    breaker.succeeded("klantinteracties")  # LATER: the breaker's period is over too
     assert sync_item_send(pk=pk, now=timezone.now() + LATER) == Outcome.SENT
     _assert_each_object_once(register)
 
@@ -166,3 +169,22 @@ def test_worker_killed_between_remote_post_and_local_commit_duplicates_nothing(r
     assert register.count("partijen") == 1
     assert register.creates("klantcontacten") == 1 and register.creates("partijen") == 1
     assert RemoteObject.objects.filter(key=f"klantcontact:contact:{contact.pk}").exists()
+
+
+@pytest.mark.django_db
+def test_an_open_circuit_breaker_is_the_register_down_not_a_reason_to_give_up(register, settings):
+    """After a timeout the shared breaker answers "open" at once for a while (the desk panel and
+    the sync share it): the items wait and are retried, they never land in the failed list."""
+    from kcc.commonground import breaker
+
+    settings.KCC_OPENKLANT_MAX_ATTEMPTS = 2
+    customer = make_customer()
+    breaker.failed("klantinteracties")
+    item = SyncItem.objects.filter(kind=SyncKind.CUSTOMER, object_id=customer.pk).first()
+    for _ in range(4):
+        assert sync_item_send(pk=item.pk, force=True) == Outcome.DOWN
+    item.refresh_from_db()
+    assert item.status == SyncStatus.PENDING and item.attempts == 4
+    breaker.succeeded("klantinteracties")
+    assert sync_item_send(pk=item.pk, force=True) == Outcome.SENT
+    assert register.count("partijen") == 1

@@ -65,3 +65,32 @@ def test_commit_hands_the_item_to_a_worker(register):
     CustomerFactory(bsn="")
     assert register.count("partijen") == 1
     assert SyncItem.objects.get().status == SyncStatus.SENT
+
+
+@pytest.mark.django_db
+def test_when_off_the_hooks_add_no_query_to_the_desks_writes(settings, agent):
+    """The desk's writes (caller identified and updated, contact closed) with the sync off run
+    the same queries as without this app: the receivers read a setting, not the database. With
+    the sync on the same writes do touch the outbox (what the check would catch)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from channels.services import contact_close
+    from kcc.core.services import customer_address_add, customer_update
+    from tests.channels.factories import ContactFactory
+
+    def desk_writes():
+        customer = CustomerFactory(bsn="")
+        customer_update(user=agent, customer=customer, city="Elders")
+        customer_address_add(customer=customer, kind="email", value=f"c{customer.pk}@example.nl")
+        contact = ContactFactory(customer=customer, assigned_to=agent)
+        contact_close(user=agent, contact=contact, outcome="resolved")
+
+    def outbox_sql(on):
+        settings.KCC_OPENKLANT_URL = "http://127.0.0.1:9/klantinteracties/api/v1" if on else ""
+        with CaptureQueriesContext(connection) as queries:
+            desk_writes()
+        return [q["sql"] for q in queries if "openklant_" in q["sql"]]
+
+    assert outbox_sql(on=False) == []
+    assert outbox_sql(on=True) != []
