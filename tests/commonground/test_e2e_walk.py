@@ -26,7 +26,10 @@ def shot(page, name):
 
 
 def press(page, locator, key="Enter"):
-    """Keyboard only: focus the control (as Tab would) and press the key."""
+    """Keyboard only: focus the control (as Tab would) and press the key, once htmx has settled
+    the swap that brought it (a button htmx has not processed yet submits its form natively)."""
+    page.wait_for_function(
+        "() => !document.querySelector('.htmx-request, .htmx-settling, .htmx-swapping, .htmx-added')")
     locator.focus()
     expect(locator).to_be_focused()
     page.keyboard.press(key)
