@@ -170,6 +170,20 @@ def inbound_email(request):
     return JsonResponse(_result_json(result), status=200 if result.replay else 202)
 
 
+def _signed_json(request, *, limit: int, secret: str, source: str, process):
+    """A signed JSON event (Standard Webhooks): read within `limit`, verify, store raw and process.
+    Answers what went wrong before processing (413, 401, 503, ...) as a response, else
+    (raw, result)."""
+    body = _read_body(request, limit)
+    if body is None:
+        return _too_large(limit)
+    verified = _verify_standard(request, secret=secret, body=body)
+    if isinstance(verified, JsonResponse):
+        return verified
+    raw, result = _store_and_process_json(body, source=source, webhook_id=verified, process=process)
+    return result if isinstance(result, JsonResponse) else (raw, result)
+
+
 # --- POST /api/inbound/phone/ ----------------------------------------------------------
 
 
@@ -180,15 +194,11 @@ def inbound_phone(request):
     """Telephony call event, signed per Standard Webhooks. 200 applied or duplicate, 400 with
     {"error", "field"} for an invalid event (stored and quarantined), 401 bad or stale
     signature. A replayed webhook id answers what the first delivery got."""
-    body = _read_body(request, JSON_MAX_BYTES)
-    if body is None:
-        return _too_large(JSON_MAX_BYTES)
-    verified = _verify_standard(request, secret=settings.KCC_WEBHOOK_PHONE_SECRET, body=body)
-    if isinstance(verified, JsonResponse):
-        return verified
-    raw, result = _store_and_process_json(body, source=InboundSource.PHONE_WEBHOOK, webhook_id=verified, process=process_phone_event)
-    if isinstance(result, JsonResponse):
-        return result
+    received = _signed_json(request, limit=JSON_MAX_BYTES, secret=settings.KCC_WEBHOOK_PHONE_SECRET,
+                            source=InboundSource.PHONE_WEBHOOK, process=process_phone_event)
+    if isinstance(received, JsonResponse):
+        return received
+    raw, result = received
     if result.status == InboundStatus.QUARANTINED:
         return _error(result.reason, 400, field=raw.meta.get("field", ""), id=raw.pk, replay=result.replay)
     if result.status == InboundStatus.PENDING:
@@ -208,16 +218,11 @@ def inbound_webform(request):
     "status"), 200 for a replayed webhook id (nothing new), 400 with {"error", "field"} for an
     invalid submission (stored and quarantined), 401 bad or stale signature, 413 too large,
     503 not configured."""
-    limit = settings.KCC_WEBFORM_MAX_BYTES
-    body = _read_body(request, limit)
-    if body is None:
-        return _too_large(limit)
-    verified = _verify_standard(request, secret=settings.KCC_WEBHOOK_WEBFORM_SECRET, body=body)
-    if isinstance(verified, JsonResponse):
-        return verified
-    raw, result = _store_and_process_json(body, source=InboundSource.WEBFORM_WEBHOOK, webhook_id=verified, process=process_webform)
-    if isinstance(result, JsonResponse):
-        return result
+    received = _signed_json(request, limit=settings.KCC_WEBFORM_MAX_BYTES, secret=settings.KCC_WEBHOOK_WEBFORM_SECRET,
+                            source=InboundSource.WEBFORM_WEBHOOK, process=process_webform)
+    if isinstance(received, JsonResponse):
+        return received
+    raw, result = received
     if result.status == InboundStatus.QUARANTINED:
         return _error(result.reason, 400, field=raw.meta.get("field", ""), id=raw.pk, status=str(result.status), replay=result.replay)
     return JsonResponse(_result_json(result), status=200 if result.replay else 202)
